@@ -1,0 +1,174 @@
+/**
+ * One Kubernetes API server over a store: the watch cache, a generic store per resource, and the
+ * dispatcher from an ApiRequest to discovery, OpenAPI, /version, health and resource handlers.
+ * Errors of any kind leave here as `Status` objects (`toStatusError`); unknown ones are logged.
+ */
+import { StatusError, toStatusError } from '../apimachinery/errors.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Store } from '../store/types.js';
+import { ClusterCache } from './cache/cluster-cache.js';
+import { AGGREGATED_V2, AGGREGATED_V2BETA1, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
+import { parseRequestInfo } from './endpoints/request-info.js';
+import { handleResource, json, type HandlerEnv } from './endpoints/resource-handlers.js';
+import type { ApiRequest, ApiResponse } from './endpoints/types.js';
+import { openapiDocument, openapiIndex, type SchemaSource } from './openapi.js';
+import { GenericStore } from './registry/generic-store.js';
+import { groupVersion, type ResourceDef } from './registry/resource.js';
+
+/** What `/version` answers; EKS reports e.g. minor "32+" and gitVersion "v1.32.9-eks-…". */
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  gitCommit: string;
+  gitTreeState: string;
+  buildDate: string;
+  goVersion: string;
+  compiler: string;
+  platform: string;
+}
+
+export interface ApiServerOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  resources: ResourceDef[];
+  version: VersionInfo;
+  /** Key prefix of this cluster's objects in the store (default '/registry/'). */
+  keyPrefix?: string;
+  /** host:port clients reach this server at (for legacy discovery). */
+  serverAddress?: string;
+  /** Component schemas for OpenAPI v3 documents. */
+  schemas?: SchemaSource;
+  /** Declares field indexes per resource (`group/plural` → field paths) for the watch cache. */
+  indexes?: Record<string, string[]>;
+}
+
+const NOT_FOUND = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+
+export class ApiServer {
+  readonly cache: ClusterCache;
+  private readonly stores = new Map<string, GenericStore>();
+  private readonly byResource = new Map<string, GenericStore>();
+  private readonly env: HandlerEnv;
+  private readonly openapiDocs = new Map<string, string>();
+  private ready = false;
+
+  constructor(private readonly opts: ApiServerOptions) {
+    this.cache = new ClusterCache(opts.store, opts.keyPrefix ?? '/registry/', opts.log, (err) => {
+      opts.log.error({ err }, 'watch cache failed; the API server is not ready');
+      this.ready = false;
+    });
+    for (const def of opts.resources) {
+      const gs = new GenericStore(def, opts.store, this.cache, opts.clock);
+      this.stores.set(`${def.group}/${def.plural}`, gs);
+      this.byResource.set(`${groupVersion(def)}/${def.plural}`, gs);
+    }
+    this.env = { store: opts.store, cache: this.cache, clock: opts.clock, storeFor: (g, p) => this.stores.get(`${g}/${p}`) };
+  }
+
+  get resources(): ResourceDef[] {
+    return this.opts.resources;
+  }
+
+  /** Loads the cache; the server answers /readyz ok afterwards. */
+  async start(): Promise<void> {
+    await this.cache.start();
+    for (const [res, fields] of Object.entries(this.opts.indexes ?? {})) {
+      const gs = this.stores.get(res);
+      if (!gs) continue;
+      for (const f of fields) {
+        const get = gs.def.selectableFields?.[f];
+        if (get) gs.cache.addIndex(f, get);
+      }
+    }
+    this.ready = true;
+  }
+
+  stop(): void {
+    this.ready = false;
+    this.cache.stop();
+  }
+
+  /** The generic store of a resource, for in-process wiring (e.g. tests, bootstrap objects). */
+  storeFor(group: string, plural: string): GenericStore | undefined {
+    return this.stores.get(`${group}/${plural}`);
+  }
+
+  async handle(req: ApiRequest): Promise<ApiResponse> {
+    try {
+      return await this.dispatch(req);
+    } catch (err) {
+      const st = toStatusError(err);
+      if (st.code >= 500 && !(err instanceof StatusError)) this.opts.log.error({ err, verb: req.method, path: req.path }, 'request failed');
+      const headers: Record<string, string> = {};
+      if (st.details?.retryAfterSeconds) headers['retry-after'] = String(st.details.retryAfterSeconds);
+      return json(st.code, st.toStatus(), headers);
+    }
+  }
+
+  private async dispatch(req: ApiRequest): Promise<ApiResponse> {
+    const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
+    switch (path) {
+      case '/version':
+        return json(200, this.opts.version);
+      case '/healthz':
+      case '/livez':
+      case '/readyz':
+        return this.ready || path === '/livez' ? text(200, 'ok') : text(500, `[-]informer-sync failed: reason withheld\n${path.slice(1)} check failed`);
+      case '/api':
+      case '/apis': {
+        const agg = wantsAggregated(req.headers.accept);
+        if (agg) {
+          const doc = aggregatedDiscovery(this.opts.resources, path === '/api') as { apiVersion: string };
+          if (agg === 'v2beta1') doc.apiVersion = 'apidiscovery.k8s.io/v2beta1';
+          return { status: 200, headers: { 'content-type': agg === 'v2' ? AGGREGATED_V2 : AGGREGATED_V2BETA1, vary: 'Accept' }, body: JSON.stringify(doc) };
+        }
+        return json(200, path === '/api' ? apiVersions(this.opts.serverAddress ?? '127.0.0.1:443') : apiGroupList(this.opts.resources), { vary: 'Accept' });
+      }
+      case '/openapi/v3':
+        return json(200, openapiIndex(this.opts.resources, (gv) => this.openapiDoc(gv)));
+    }
+    if (path.startsWith('/openapi/v3/')) {
+      const gv = path.slice('/openapi/v3/'.length).replace(/^apis?\//, '');
+      if (!this.opts.resources.some((d) => groupVersion(d) === gv)) throw NOT_FOUND();
+      return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, immutable' }, body: this.openapiDoc(gv) };
+    }
+    const parts = path.split('/').filter(Boolean);
+    if (parts[0] === 'apis' && parts.length === 2) {
+      const g = apiGroup(this.opts.resources, parts[1]!);
+      if (!g) throw NOT_FOUND();
+      return json(200, g);
+    }
+    if ((parts[0] === 'api' && parts.length === 2) || (parts[0] === 'apis' && parts.length === 3)) {
+      const [group, version] = parts[0] === 'api' ? ['', parts[1]!] : [parts[1]!, parts[2]!];
+      const list = apiResourceList(this.opts.resources, group, version);
+      if (!list) throw NOT_FOUND();
+      return json(200, list);
+    }
+    const info = parseRequestInfo(req.method, path, req.query);
+    if (!info.isResource) {
+      if (info.verb === 'invalid-path') throw NOT_FOUND();
+      return text(404, '404 page not found\n');
+    }
+    const gs = this.byResource.get(`${info.group ? `${info.group}/` : ''}${info.version}/${info.resource}`);
+    if (!gs) throw NOT_FOUND();
+    if (!this.ready) throw new StatusError(503, 'ServiceUnavailable', 'the API server is starting');
+    return handleResource(this.env, gs, info, req);
+  }
+
+  private openapiDoc(gv: string): string {
+    let doc = this.openapiDocs.get(gv);
+    if (!doc) {
+      const [group, version] = gv.includes('/') ? gv.split('/') as [string, string] : ['', gv];
+      doc = JSON.stringify(openapiDocument(this.opts.resources, group, version, this.opts.schemas));
+      this.openapiDocs.set(gv, doc);
+    }
+    return doc;
+  }
+}
+
+function text(status: number, body: string): ApiResponse {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
+}

@@ -1,0 +1,59 @@
+/**
+ * One object as the watch cache holds it: its served JSON (with metadata.resourceVersion) built
+ * once per write, and the parsed object built lazily, only when a selector, index or handler needs
+ * it. Lists and watch events are then string concatenation, whatever the number of readers.
+ */
+import type { KObject } from '../registry/resource.js';
+
+const decoder = new TextDecoder();
+const META = '"metadata":{';
+
+export class CacheEntry {
+  private parsed: KObject | undefined;
+
+  constructor(
+    /** Store key. */
+    readonly key: string,
+    /** The object as served, resourceVersion included. */
+    readonly json: string,
+    /** The store revision of the write that produced this state (its resourceVersion). */
+    readonly rev: number,
+  ) {}
+
+  /** Builds an entry from stored bytes, which carry no resourceVersion (as in etcd for kube-apiserver). */
+  static fromStored(key: string, value: Uint8Array, rev: number): CacheEntry {
+    return new CacheEntry(key, withResourceVersion(decoder.decode(value), rev), rev);
+  }
+
+  /** The parsed object. Shared by every reader: never mutate it; clone before changing. */
+  get obj(): KObject {
+    return (this.parsed ??= JSON.parse(this.json) as KObject);
+  }
+}
+
+/**
+ * Inserts `"resourceVersion":"N"` into stored JSON. Objects are stored with apiVersion, kind and
+ * metadata first (see encodeForStore), so the first `"metadata":{` is the object's own; anything
+ * else takes the slow path.
+ */
+export function withResourceVersion(stored: string, rev: number): string {
+  const at = stored.indexOf(META);
+  if (at > 0 && at < 200 && stored.startsWith('{"apiVersion":')) {
+    const i = at + META.length;
+    const sep = stored[i] === '}' ? '' : ',';
+    return `${stored.slice(0, i)}"resourceVersion":"${rev}"${sep}${stored.slice(i)}`;
+  }
+  const obj = JSON.parse(stored) as KObject;
+  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(rev) };
+  return JSON.stringify(obj);
+}
+
+/**
+ * The stored form of an object: apiVersion, kind, metadata first, without resourceVersion (the
+ * store revision is the resourceVersion).
+ */
+export function encodeForStore(obj: KObject): Uint8Array {
+  const { apiVersion, kind, metadata, ...rest } = obj;
+  const { resourceVersion: _rv, ...meta } = metadata ?? {};
+  return Buffer.from(JSON.stringify({ apiVersion, kind, metadata: meta, ...rest }));
+}

@@ -1,0 +1,222 @@
+/**
+ * The watch cache of one resource: the current objects, indexes by namespace and by declared
+ * fields, a bounded history of recent events, and the watchers that receive them. It is fed by
+ * ClusterCache from one store watch and serves every list and watch of the resource, so
+ * thousands of watchers cost the store nothing (as kube-apiserver's cacher).
+ */
+import type { KObject } from '../registry/resource.js';
+import { CacheEntry } from './entry.js';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** A change to one object. For DELETED, `entry` is the last state, at the deletion's revision. */
+export interface CacheEvent {
+  type: EventType;
+  entry: CacheEntry;
+  prev?: CacheEntry;
+}
+
+export interface CacheWatcher {
+  /** Only events of this namespace (undefined: all). */
+  namespace?: string;
+  /** Called with events in revision order; returns false to be dropped (e.g. a slow client). */
+  deliver(events: CacheEvent[]): void;
+  /** Called when the cache has seen everything up to `rev` (for bookmarks). */
+  progress?(rev: number): void;
+}
+
+/** A watch asked for history that the cache no longer holds. */
+export class TooOldError extends Error {
+  constructor(
+    readonly requested: number,
+    readonly oldest: number,
+  ) {
+    super(`too old resource version: ${requested} (${oldest})`);
+  }
+}
+
+/** Field getters whose values are indexed, e.g. spec.nodeName for pods. */
+export type IndexedFields = Record<string, (obj: KObject) => string | undefined>;
+
+const DEFAULT_HISTORY = 10_000;
+
+export class ResourceCache {
+  readonly entries = new Map<string, CacheEntry>();
+  private sortedKeys: string[] | undefined;
+  private readonly byNamespace = new Map<string, Set<string>>();
+  private readonly indexes = new Map<string, { get: (o: KObject) => string | undefined; map: Map<string, Set<string>> }>();
+  private history: CacheEvent[] = [];
+  /** Every event of this resource with a revision above this one is in `history`. */
+  private historyFrom: number;
+  private readonly watchers = new Set<CacheWatcher>();
+
+  constructor(
+    /** Key prefix of the resource, ending in '/'. */
+    readonly prefix: string,
+    startRevision: number,
+    private readonly maxHistory = DEFAULT_HISTORY,
+  ) {
+    this.historyFrom = startRevision;
+  }
+
+  /** Marks where history begins (at the initial load). */
+  startHistoryAt(rev: number): void {
+    this.history = [];
+    this.historyFrom = rev;
+  }
+
+  /** Declares an index on a field; builds it over the objects already cached. */
+  addIndex(field: string, get: (o: KObject) => string | undefined): void {
+    if (this.indexes.has(field)) return;
+    const idx = { get, map: new Map<string, Set<string>>() };
+    this.indexes.set(field, idx);
+    for (const e of this.entries.values()) addTo(idx.map, get(e.obj) ?? '', e.key);
+  }
+
+  hasIndex(field: string): boolean {
+    return this.indexes.has(field);
+  }
+
+  /** Loads an object during the initial list (no event, no history). */
+  load(entry: CacheEntry): void {
+    this.put(entry, undefined);
+  }
+
+  /** Applies one change from the store watch and records it for watchers. */
+  apply(ev: CacheEvent): void {
+    if (ev.type === 'DELETED') this.remove(ev.entry.key, ev.prev ?? ev.entry);
+    else this.put(ev.entry, ev.prev);
+    this.history.push(ev);
+    if (this.history.length > this.maxHistory * 1.25) {
+      const drop = this.history.length - this.maxHistory;
+      this.historyFrom = this.history[drop - 1]!.entry.rev;
+      this.history = this.history.slice(drop);
+    }
+  }
+
+  /** Sends a batch of applied events to the watchers. */
+  notify(events: CacheEvent[]): void {
+    for (const w of this.watchers) {
+      const mine = w.namespace === undefined ? events : events.filter((e) => namespaceOf(this.prefix, e.entry.key) === w.namespace);
+      if (mine.length) w.deliver(mine);
+    }
+  }
+
+  /** Tells watchers that everything up to `rev` has been seen. */
+  progress(rev: number): void {
+    for (const w of this.watchers) w.progress?.(rev);
+  }
+
+  /**
+   * Registers a watcher that gets every event with revision > `fromRev`: first those in history,
+   * then live ones. Throws TooOldError when history does not reach back that far.
+   */
+  watch(fromRev: number, w: CacheWatcher): () => void {
+    if (fromRev < this.historyFrom) throw new TooOldError(fromRev, this.historyFrom + 1);
+    const backlog = this.eventsAfter(fromRev).filter((e) => w.namespace === undefined || namespaceOf(this.prefix, e.entry.key) === w.namespace);
+    if (backlog.length) w.deliver(backlog);
+    this.watchers.add(w);
+    return () => this.watchers.delete(w);
+  }
+
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  private eventsAfter(rev: number): CacheEvent[] {
+    const h = this.history;
+    let lo = 0;
+    let hi = h.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (h[mid]!.entry.rev <= rev) lo = mid + 1;
+      else hi = mid;
+    }
+    return h.slice(lo);
+  }
+
+  /**
+   * The cached objects in key order, narrowed by namespace and by an indexed field value when
+   * given. The caller filters further.
+   */
+  select(opts: { namespace?: string; index?: { field: string; value: string }; startKey?: string }): CacheEntry[] {
+    let keys: Iterable<string> | undefined;
+    if (opts.index) {
+      const idx = this.indexes.get(opts.index.field);
+      if (idx) keys = idx.map.get(opts.index.value) ?? [];
+    }
+    if (opts.namespace !== undefined) {
+      const inNs = this.byNamespace.get(opts.namespace);
+      if (!inNs) return [];
+      if (!keys) keys = inNs;
+      else keys = [...keys].filter((k) => inNs.has(k));
+    }
+    let sorted: string[];
+    if (keys) sorted = [...keys].sort();
+    else sorted = this.sortedKeys ??= [...this.entries.keys()].sort();
+    let from = 0;
+    if (opts.startKey !== undefined) from = lowerBound(sorted, opts.startKey);
+    const out: CacheEntry[] = [];
+    for (let i = from; i < sorted.length; i++) out.push(this.entries.get(sorted[i]!)!);
+    return out;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private put(entry: CacheEntry, prev: CacheEntry | undefined): void {
+    const old = this.entries.get(entry.key) ?? prev;
+    if (!this.entries.has(entry.key)) {
+      this.sortedKeys = undefined;
+      addTo(this.byNamespace, namespaceOf(this.prefix, entry.key), entry.key);
+    }
+    this.entries.set(entry.key, entry);
+    for (const idx of this.indexes.values()) {
+      const v = idx.get(entry.obj) ?? '';
+      const was = old ? (idx.get(old.obj) ?? '') : undefined;
+      if (was === v) continue;
+      if (was !== undefined) removeFrom(idx.map, was, entry.key);
+      addTo(idx.map, v, entry.key);
+    }
+  }
+
+  private remove(key: string, last: CacheEntry): void {
+    const old = this.entries.get(key) ?? last;
+    if (!this.entries.delete(key)) return;
+    this.sortedKeys = undefined;
+    removeFrom(this.byNamespace, namespaceOf(this.prefix, key), key);
+    for (const idx of this.indexes.values()) removeFrom(idx.map, idx.get(old.obj) ?? '', key);
+  }
+}
+
+/** The namespace part of a key under `prefix` ('' for cluster-scoped keys). */
+export function namespaceOf(prefix: string, key: string): string {
+  const rest = key.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  return slash < 0 ? '' : rest.slice(0, slash);
+}
+
+function addTo(m: Map<string, Set<string>>, k: string, v: string): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
+}
+
+function removeFrom(m: Map<string, Set<string>>, k: string, v: string): void {
+  const s = m.get(k);
+  if (!s) return;
+  s.delete(v);
+  if (s.size === 0) m.delete(k);
+}
+
+function lowerBound(a: string[], x: string): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

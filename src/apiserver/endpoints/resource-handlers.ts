@@ -1,0 +1,281 @@
+/**
+ * The verbs on one resource, over the generic store: get, list, watch, create, update, patch,
+ * delete, deletecollection, and the status, scale and namespace finalize subresources.
+ */
+import { badRequest, methodNotAllowed, notFound, StatusError } from '../../apimachinery/errors.js';
+import type { JsonValue } from '../../apimachinery/json.js';
+import { applyJsonPatch, applyMergePatch } from '../../apimachinery/patch.js';
+import { formatLabelSelector } from '../../apimachinery/labels.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Store } from '../../store/types.js';
+import type { CacheEntry } from '../cache/entry.js';
+import type { ClusterCache } from '../cache/cluster-cache.js';
+import type { DeleteOptions, GenericStore } from '../registry/generic-store.js';
+import { ALL_VERBS, groupVersion, type KObject, type ResourceDef } from '../registry/resource.js';
+import { decodeBody, decodeObject, mediaType, negotiate } from './codec.js';
+import { compileFilter } from './filter.js';
+import { listEntries, listJson } from './list.js';
+import type { RequestInfo } from './request-info.js';
+import { table, tableRow, type IncludeObject } from './table.js';
+import type { ApiRequest, ApiResponse } from './types.js';
+import { openWatch } from './watch.js';
+
+/** What the handlers need from the server around them. */
+export interface HandlerEnv {
+  store: Store;
+  cache: ClusterCache;
+  clock: Clock;
+  /** The generic store of another resource, e.g. namespaces for the lifecycle check. */
+  storeFor(group: string, plural: string): GenericStore | undefined;
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return { status, headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
+
+export async function handleResource(env: HandlerEnv, gs: GenericStore, info: RequestInfo, req: ApiRequest): Promise<ApiResponse> {
+  const { def } = gs;
+  const verbs = def.verbs ?? ALL_VERBS;
+  if (!verbs.includes(info.verb === 'watch' ? 'watch' : info.verb)) throw methodNotAllowed();
+  const ns = def.namespaced ? info.namespace : undefined;
+  if (def.namespaced && info.namespace === undefined && !['list', 'watch'].includes(info.verb))
+    throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+  const dryRun = parseDryRun(req.query);
+  const sub = info.subresource;
+  if (sub && !(sub === 'status' && def.subresources?.status) && !(sub === 'scale' && def.subresources?.scale) && !(sub === 'finalize' && def.plural === 'namespaces'))
+    throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+
+  switch (info.verb) {
+    case 'get': {
+      const e = gs.getEntry(ns, info.name!);
+      if (sub === 'scale') return json(200, toScale(gs, e.obj));
+      return renderOne(gs, e, req);
+    }
+    case 'list':
+    case 'watch': {
+      const filter = compileFilter(def, req.query, (f) => gs.cache.hasIndex(f), info.verb === 'watch' ? info.name : undefined);
+      const rep = negotiate(req.headers.accept);
+      if (info.verb === 'watch') {
+        const now = () => env.clock.now();
+        const include = includeObject(req.query);
+        const render = rep === 'table' ? (e: CacheEntry) => JSON.stringify(table(def, [tableRow(def, e.obj, now(), include)], { resourceVersion: String(e.rev) })) : (e: CacheEntry) => e.json;
+        const stream = openWatch({ gs, namespace: ns, filter, query: req.query, currentRev: () => env.cache.revision, render });
+        return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-cache, private' }, body: stream };
+      }
+      const r = await listEntries(gs, env.store, (rev) => env.cache.waitFor(rev), () => env.cache.revision, ns, filter, req.query);
+      if (rep === 'table') {
+        const now = env.clock.now();
+        const include = includeObject(req.query);
+        return json(200, table(def, r.entries.map((e) => tableRow(def, e.obj, now, include)), { resourceVersion: String(r.resourceVersion), continue: r.continue, remainingItemCount: r.remainingItemCount }));
+      }
+      return json(200, listJson(def, r));
+    }
+    case 'create': {
+      if (info.name) throw methodNotAllowed();
+      const obj = decodeObject(req.body, req.headers['content-type']);
+      checkKind(def, obj);
+      if (def.namespaced) {
+        const given = obj.metadata?.namespace;
+        if (given && given !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        (obj.metadata ??= {}).namespace = ns;
+        checkNamespaceLive(env, ns!, def, obj.metadata.name ?? '');
+      }
+      const created = await gs.create(obj, { dryRun });
+      return json(201, created);
+    }
+    case 'update': {
+      const obj = decodeObject(req.body, req.headers['content-type']);
+      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, () => obj, dryRun));
+      checkKind(def, obj);
+      if (def.namespaced) {
+        const given = obj.metadata?.namespace;
+        if (given && given !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        (obj.metadata ??= {}).namespace = ns;
+      }
+      const r = await gs.update(ns, info.name!, () => structuredClone(obj), { dryRun, subresource: sub, allowCreate: def.allowCreateOnUpdate });
+      return json(r.created ? 201 : 200, r.obj);
+    }
+    case 'patch': {
+      const type = mediaType(req.headers['content-type']);
+      const patch = decodeBody(req.body, type === 'application/apply-patch+yaml' ? type : 'application/json');
+      if (patch === undefined) throw badRequest('the body of the request was empty');
+      const apply = (cur: KObject) => applyPatch(type, cur, patch, req.query);
+      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, (scale) => apply(scale), dryRun));
+      const isApply = type === 'application/apply-patch+yaml';
+      if (isApply && !req.query.get('fieldManager'))
+        throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', { kind: 'PatchOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] });
+      if (isApply && def.namespaced) checkNamespaceLive(env, ns!, def, info.name!);
+      const r = await gs.update(ns, info.name!, (cur) => {
+        if (!cur) {
+          const obj = structuredClone(patch) as KObject;
+          checkKind(def, obj);
+          (obj.metadata ??= {}).namespace = ns;
+          return obj;
+        }
+        const out = apply(cur);
+        if (def.namespaced) (out.metadata ??= {}).namespace = ns;
+        return out;
+      }, { dryRun, subresource: sub, allowCreate: isApply });
+      return json(r.created ? 201 : 200, r.obj);
+    }
+    case 'delete': {
+      const opts = deleteOptions(req);
+      const r = await gs.delete(ns, info.name!, { ...opts, dryRun });
+      return json(200, r.obj);
+    }
+    case 'deletecollection': {
+      const opts = deleteOptions(req);
+      const filter = compileFilter(def, req.query, (f) => gs.cache.hasIndex(f));
+      const r = await listEntries(gs, env.store, (rev) => env.cache.waitFor(rev), () => env.cache.revision, ns, filter, new URLSearchParams());
+      const deleted: KObject[] = [];
+      for (const e of r.entries) {
+        try {
+          deleted.push((await gs.delete(e.obj.metadata?.namespace, e.obj.metadata!.name!, { ...opts, dryRun })).obj);
+        } catch (err) {
+          if (!(err instanceof StatusError && err.code === 404)) throw err;
+        }
+      }
+      return json(200, { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata: { resourceVersion: String(env.cache.revision) }, items: deleted });
+    }
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+function renderOne(gs: GenericStore, e: CacheEntry, req: ApiRequest): ApiResponse {
+  const rep = negotiate(req.headers.accept);
+  if (rep === 'table') {
+    const now = Date.now();
+    return json(200, table(gs.def, [tableRow(gs.def, e.obj, now, includeObject(req.query))], { resourceVersion: String(e.rev) }));
+  }
+  if (rep === 'partial-metadata') return json(200, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: e.obj.metadata });
+  return json(200, e.json);
+}
+
+function includeObject(q: URLSearchParams): IncludeObject {
+  const v = q.get('includeObject');
+  if (v === null || v === '') return 'Metadata';
+  if (v === 'None' || v === 'Metadata' || v === 'Object') return v;
+  throw badRequest(`includeObject: Unsupported value: "${v}": supported values: "Metadata", "None", "Object"`);
+}
+
+function parseDryRun(q: URLSearchParams): boolean {
+  const all = q.getAll('dryRun');
+  for (const v of all) if (v !== 'All') throw badRequest(`Invalid value: "${v}": dryRun: Unsupported value: "${v}": supported values: "All"`);
+  return all.length > 0;
+}
+
+/** The object's kind and apiVersion must be this resource's (or absent, as client-node sends). */
+function checkKind(def: ResourceDef, obj: KObject): void {
+  const gv = groupVersion(def);
+  if (obj.kind !== undefined && obj.kind !== def.kind)
+    throw badRequest(`${obj.kind} in version "${(obj.apiVersion ?? '').split('/').pop()}" cannot be handled as a ${def.kind}: no kind "${obj.kind}" is registered for version "${gv}"`);
+  if (obj.apiVersion !== undefined && obj.apiVersion !== gv) throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`);
+  obj.kind = def.kind;
+  obj.apiVersion = gv;
+}
+
+/** NamespaceLifecycle: no new content in a missing or terminating namespace. */
+function checkNamespaceLive(env: HandlerEnv, ns: string, def: ResourceDef, name: string): void {
+  const nsStore = env.storeFor('', 'namespaces');
+  if (!nsStore) return;
+  const e = nsStore.cache.entries.get(nsStore.key(undefined, ns));
+  if (!e) throw notFound({ group: '', resource: 'namespaces' }, ns);
+  if ((e.obj.status as { phase?: string } | undefined)?.phase === 'Terminating' || e.obj.metadata?.deletionTimestamp) {
+    const qualified = def.group ? `${def.plural}.${def.group}` : def.plural;
+    throw new StatusError(403, 'Forbidden', `${qualified} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
+      name,
+      group: def.group || undefined,
+      kind: def.plural,
+      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }],
+    });
+  }
+}
+
+function deleteOptions(req: ApiRequest): DeleteOptions {
+  const body = decodeBody(req.body, req.headers['content-type']) as Record<string, unknown> | undefined;
+  const q = req.query;
+  const opts: DeleteOptions = {};
+  const grace = body?.gracePeriodSeconds ?? q.get('gracePeriodSeconds') ?? undefined;
+  if (grace !== undefined && grace !== null) {
+    const n = Number(grace);
+    if (!Number.isInteger(n)) throw badRequest(`gracePeriodSeconds: Invalid value: "${String(grace)}"`);
+    opts.gracePeriodSeconds = Math.max(0, n);
+  }
+  let policy = (body?.propagationPolicy ?? q.get('propagationPolicy') ?? undefined) as string | undefined;
+  const orphan = body?.orphanDependents ?? q.get('orphanDependents') ?? undefined;
+  if (policy === undefined && orphan !== undefined && orphan !== null) policy = String(orphan) === 'true' ? 'Orphan' : 'Background';
+  if (policy !== undefined) {
+    if (!['Background', 'Foreground', 'Orphan'].includes(policy))
+      throw new StatusError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+    opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+  }
+  const pre = body?.preconditions as DeleteOptions['preconditions'] | undefined;
+  if (pre) opts.preconditions = pre;
+  return opts;
+}
+
+function applyPatch(type: string, cur: KObject, patch: unknown, _q: URLSearchParams): KObject {
+  switch (type) {
+    case 'application/json-patch+json':
+      if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+      return applyJsonPatch(cur as JsonValue, patch) as KObject;
+    case 'application/merge-patch+json':
+    case 'application/strategic-merge-patch+json':
+    case 'application/apply-patch+yaml':
+      if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw badRequest('patch body must be a JSON object');
+      return applyMergePatch(cur as JsonValue, stripDirectives(patch) as JsonValue) as KObject;
+    default:
+      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+  }
+}
+
+/** Strategic-merge-patch directives have no meaning in a merge patch; they are dropped. */
+function stripDirectives(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripDirectives);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (!k.startsWith('$')) out[k] = stripDirectives(x);
+  return out;
+}
+
+function getPath(obj: unknown, path: string[]): unknown {
+  let cur = obj;
+  for (const p of path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, path: string[], v: unknown): void {
+  let cur = obj;
+  for (const p of path.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
+  cur[path[path.length - 1]!] = v;
+}
+
+/** The autoscaling/v1 Scale view of an object with a scale subresource. */
+function toScale(gs: GenericStore, obj: KObject): object {
+  const sc = gs.def.subresources!.scale!;
+  const sel = sc.labelSelectorPath ? getPath(obj, sc.labelSelectorPath) : undefined;
+  const m = obj.metadata!;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: (getPath(obj, sc.specReplicasPath) as number | undefined) ?? 0 },
+    status: { replicas: (getPath(obj, sc.statusReplicasPath) as number | undefined) ?? 0, ...(sel ? { selector: formatLabelSelector(sel as object) } : {}) },
+  };
+}
+
+async function updateScale(gs: GenericStore, ns: string | undefined, name: string, change: (scale: KObject) => KObject, dryRun: boolean): Promise<object> {
+  const sc = gs.def.subresources!.scale!;
+  const r = await gs.update(ns, name, (cur) => {
+    if (!cur) throw notFound({ group: gs.def.group, resource: gs.def.plural }, name);
+    const scale = change(toScale(gs, cur) as KObject) as { spec?: { replicas?: unknown }; metadata?: { resourceVersion?: string } };
+    const replicas = scale.spec?.replicas;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
+      throw new StatusError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, { name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: 'must be greater than or equal to 0', field: 'spec.replicas' }] });
+    setPath(cur as Record<string, unknown>, sc.specReplicasPath, replicas);
+    if (scale.metadata?.resourceVersion) cur.metadata!.resourceVersion = scale.metadata.resourceVersion;
+    return cur;
+  }, { dryRun });
+  return toScale(gs, r.obj);
+}

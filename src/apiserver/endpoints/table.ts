@@ -1,0 +1,81 @@
+/**
+ * The Table view (meta.k8s.io/v1) that `kubectl get` prints: Name, the resource's printer columns,
+ * Age — as upstream's printers and the TableConvertor of custom resources.
+ */
+import type { KObject, PrinterColumn, ResourceDef } from '../registry/resource.js';
+
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+const NAME_COLUMN = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', priority: 0 };
+const AGE_COLUMN: PrinterColumn = {
+  name: 'Age',
+  type: 'string',
+  description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
+  priority: 0,
+  cell: (o, now) => age(o.metadata?.creationTimestamp, now),
+};
+
+export function tableColumns(def: ResourceDef): PrinterColumn[] {
+  const cols = def.printerColumns ?? [];
+  return cols.some((c) => c.name === 'Age') ? cols : [...cols, AGE_COLUMN];
+}
+
+export interface TableRow {
+  cells: unknown[];
+  object?: unknown;
+}
+
+export function tableRow(def: ResourceDef, obj: KObject, now: number, include: IncludeObject): TableRow {
+  const cells: unknown[] = [obj.metadata?.name ?? ''];
+  for (const c of tableColumns(def)) cells.push(c.cell(obj, now) ?? '');
+  const row: TableRow = { cells };
+  if (include === 'Object') row.object = obj;
+  else if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+  return row;
+}
+
+export function table(def: ResourceDef, rows: TableRow[], meta: { resourceVersion?: string; continue?: string; remainingItemCount?: number }): object {
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: meta,
+    columnDefinitions: [NAME_COLUMN, ...tableColumns(def).map(({ cell: _c, ...d }) => ({ description: '', format: '', ...d }))],
+    rows,
+  };
+}
+
+/** As k8s.io/apimachinery/pkg/util/duration.HumanDuration. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) {
+    const s = seconds % 60;
+    return s === 0 ? `${minutes}m` : `${minutes}m${s}s`;
+  }
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) {
+    const m = minutes % 60;
+    return m === 0 ? `${hours}h` : `${hours}h${m}m`;
+  }
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) {
+    const h = hours % 24;
+    return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`;
+  }
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
+  if (hours < 24 * 365 * 8) {
+    const d = Math.floor(hours / 24) % 365;
+    return d === 0 ? `${Math.floor(hours / 24 / 365)}y` : `${Math.floor(hours / 24 / 365)}y${d}d`;
+  }
+  return `${Math.floor(hours / 24 / 365)}y`;
+}
+
+/** Age of an object, `<unknown>` without a timestamp (as upstream's translateTimestampSince). */
+export function age(ts: string | undefined, now: number): string {
+  if (!ts) return '<unknown>';
+  return humanDuration(now - Date.parse(ts));
+}

@@ -1,0 +1,15 @@
+/**
+ * The table of built-in resources, in discovery preference order (core first, as upstream; the
+ * first group wins a short-name clash, so core `events` beats events.k8s.io).
+ */
+import { appsResources } from './apps/index.js';
+import { batchResources } from './batch/index.js';
+import { coordinationResources } from './coordination/index.js';
+import { coreResources } from './core/index.js';
+import { eventsResources } from './events/index.js';
+import type { ResourceDef } from './resource.js';
+
+export const builtinResources: ResourceDef[] = [...coreResources, ...appsResources, ...eventsResources, ...batchResources, ...coordinationResources];
+
+/** Field indexes the watch cache keeps: kubelets list pods by node, controllers by phase. */
+export const builtinIndexes: Record<string, string[]> = { '/pods': ['spec.nodeName'] };

@@ -1,0 +1,141 @@
+/**
+ * How a resource is declared: data (names, scope, subresources, selectable fields, printer
+ * columns) plus a small strategy with the behaviour that differs between resources (defaults,
+ * validation, status handling). One generic store does everything else
+ * (shared/ARCHITECTURE.md rule 2, as kube-apiserver's registry/generic + rest strategies).
+ */
+import type { FieldError } from '../../apimachinery/errors.js';
+
+/** Any Kubernetes object as JSON. */
+export interface KObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [field: string]: unknown;
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  managedFields?: unknown[];
+  [field: string]: unknown;
+}
+
+/** What a strategy hook may need besides the object. */
+export interface StrategyContext {
+  /** Milliseconds since the epoch, from the injected clock. */
+  now: number;
+}
+
+/**
+ * The per-resource behaviour. Every hook is optional; the generic store applies them in
+ * kube-apiserver's order: prepareForCreate/Update → defaults → validate → (write).
+ */
+export interface ResourceStrategy<T extends KObject = KObject> {
+  /** Sets server-owned fields on create (e.g. initial status). Runs before defaults. */
+  prepareForCreate?(obj: T, ctx: StrategyContext): void;
+  /** Carries over what a main-resource update may not change (the generic store already keeps status when the resource has a status subresource). */
+  prepareForUpdate?(obj: T, old: T, ctx: StrategyContext): void;
+  /** API defaulting, as the real server's SetDefaults_* functions. Runs on create and update. */
+  defaults?(obj: T): void;
+  /** Validation on create; field paths as upstream (`spec.containers[0].image`). */
+  validate?(obj: T): FieldError[];
+  /** Validation on update, in addition to validate(obj). */
+  validateUpdate?(obj: T, old: T): FieldError[];
+  /** What a status-subresource write may change besides `status` (default: nothing else). */
+  prepareForStatusUpdate?(obj: T, old: T): void;
+  /**
+   * Allocates what the server hands out on create (a Service's clusterIP and nodePorts) given
+   * the resource's existing objects; returns field errors when nothing can be allocated.
+   */
+  allocate?(obj: T, peers: Iterable<T>): FieldError[];
+  /** Writable subresources besides status: copies what `sent` may change into `target` (a copy of the stored object). */
+  subresourceUpdates?: Record<string, (target: T, sent: T) => void>;
+  /** Status given on create is kept (nodes); otherwise a resource with a status subresource starts with none. */
+  keepStatusOnCreate?: boolean;
+  /**
+   * Graceful deletion (pods): the grace period in seconds to apply to a DELETE that asked for
+   * `requested` (undefined: not given). 0 deletes at once; more sets deletionTimestamp in the
+   * future and leaves the final delete to the kubelet.
+   */
+  gracePeriod?(obj: T, requested: number | undefined): number;
+  /** Marks an object for deletion beyond metadata (e.g. a namespace turns Terminating). */
+  prepareForDelete?(obj: T, ctx: StrategyContext): void;
+  /** True while something besides metadata.finalizers holds a deleted object (e.g. namespace spec.finalizers). */
+  deletionBlocked?(obj: T): boolean;
+}
+
+/** A column of the Table view (kubectl get), as upstream's printers. */
+export interface PrinterColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
+  description?: string;
+  /** 0: default view; 1: only with -o wide. */
+  priority: number;
+  cell(obj: KObject, now: number): unknown;
+}
+
+/** The `scale` subresource: where replicas live in the object. */
+export interface ScaleSubresource {
+  specReplicasPath: string[];
+  statusReplicasPath: string[];
+  /** Path to a LabelSelector object (rendered to its string form in Scale.status.selector). */
+  labelSelectorPath?: string[];
+}
+
+export interface ResourceDef<T extends KObject = KObject> {
+  group: string;
+  version: string;
+  kind: string;
+  /** Lower-case plural, the URL segment. */
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  /** Verbs served (default: all of create delete deletecollection get list patch update watch). */
+  verbs?: string[];
+  subresources?: {
+    status?: boolean;
+    scale?: ScaleSubresource;
+  };
+  /** metadata.generation starts at 1 and grows with every change outside metadata and status. */
+  generation?: boolean;
+  /** Field selectors besides metadata.name and metadata.namespace: field path → value getter. */
+  selectableFields?: Record<string, (obj: T) => string | undefined>;
+  /** Name rule: DNS-1123 subdomain (default), DNS-1123 label, or any path segment. */
+  nameRule?: 'subdomain' | 'label' | 'path-segment';
+  /** Table columns after Name (Age is added at the end unless a column named Age exists). */
+  printerColumns?: PrinterColumn[];
+  /** PUT of a missing object creates it (as upstream for e.g. leases and endpoints). */
+  allowCreateOnUpdate?: boolean;
+  strategy: ResourceStrategy<T>;
+}
+
+export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** "apps/v1" or "v1". */
+export function groupVersion(def: { group: string; version: string }): string {
+  return def.group ? `${def.group}/${def.version}` : def.version;
+}

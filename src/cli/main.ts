@@ -1,0 +1,40 @@
+/**
+ * The `eksplane` command. Flags and store URL names are a public contract: add, never rename.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { startStandalone } from '../server/standalone.js';
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+const program = new Command('eksplane').description('A self-contained, EKS-compatible managed Kubernetes service');
+
+program
+  .command('apiserver')
+  .description('run one standalone Kubernetes API server and write an admin kubeconfig')
+  .option('--port <port>', 'HTTPS port (0: any free port)', port, 6443)
+  .option('--host <address>', 'address to bind', '127.0.0.1')
+  .option('--data-dir <dir>', 'where state, certificates and the SQLite store live', '.eksplane/apiserver')
+  .option('--kubeconfig <file>', 'where to write the admin kubeconfig', '')
+  .option('--store <url>', 'store URL: sqlite:PATH (default, under the data dir), etcd://host:port,..., memory:')
+  .action(async (o: { port: number; host: string; dataDir: string; kubeconfig: string; store?: string }) => {
+    const dataDir = resolve(o.dataDir);
+    const kubeconfigPath = resolve(o.kubeconfig || `${dataDir}/kubeconfig`);
+    const s = await startStandalone({ port: o.port, host: o.host, dataDir, kubeconfigPath, storeUrl: o.store });
+    process.stdout.write(`eksplane apiserver listening on ${s.url}\nkubeconfig: ${kubeconfigPath}\n`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await s.stop();
+      process.exit(0);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+
+await program.parseAsync(process.argv);

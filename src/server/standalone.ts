@@ -1,0 +1,92 @@
+/**
+ * `eksplane apiserver`: one Kubernetes API server over HTTPS with its own CA, an admin kubeconfig
+ * (client certificate in system:masters), the bootstrap namespaces and the controllers that keep
+ * the API honest (garbage collector, namespace lifecycle). Ready in well under a second; the CA
+ * and certificates persist in the data directory so a restart keeps the kubeconfig valid.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ApiServer } from '../apiserver/api-server.js';
+import { createHttpsServer } from '../apiserver/http/https-server.js';
+import { builtinIndexes, builtinResources } from '../apiserver/registry/builtin.js';
+import { realClock, type Clock } from '../lib/clock.js';
+import { buildKubeconfig, writeKubeconfig } from '../lib/kubeconfig.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { createCA, issueClientCert, issueServerCert, type CertKeyPair } from '../lib/pki.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/types.js';
+import { bootstrapCluster } from './bootstrap.js';
+import { kubernetesVersion } from './version.js';
+
+export interface StandaloneOptions {
+  port: number;
+  host?: string;
+  dataDir: string;
+  kubeconfigPath: string;
+  storeUrl?: string;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface Standalone {
+  url: string;
+  api: ApiServer;
+  stop(): Promise<void>;
+}
+
+export async function startStandalone(opts: StandaloneOptions): Promise<Standalone> {
+  const log = opts.log ?? createLogger();
+  const clock = opts.clock ?? realClock;
+  const host = opts.host ?? '127.0.0.1';
+  await mkdir(opts.dataDir, { recursive: true });
+  const pki = await loadOrCreatePki(join(opts.dataDir, 'pki'), host);
+  const store: Store = await openStore(opts.storeUrl ?? 'sqlite:', { dataDir: opts.dataDir });
+  const api = new ApiServer({ store, clock, log, resources: builtinResources, indexes: builtinIndexes, version: kubernetesVersion() });
+  await api.start();
+  await bootstrapCluster(api);
+  const server = createHttpsServer({ api, tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem, caPem: pki.ca.certPem }, log });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://${host}:${port}`;
+  await writeKubeconfig(
+    opts.kubeconfigPath,
+    buildKubeconfig({ clusterName: 'eksplane', server: url, caPem: pki.ca.certPem, user: 'kubernetes-admin', clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem, namespace: 'default' }),
+  );
+  log.info({ url, kubeconfig: opts.kubeconfigPath }, 'API server ready');
+  return {
+    url,
+    api,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      api.stop();
+      await store.close();
+    },
+  };
+}
+
+interface Pki {
+  ca: CertKeyPair;
+  server: CertKeyPair;
+  admin: CertKeyPair;
+}
+
+async function loadOrCreatePki(dir: string, host: string): Promise<Pki> {
+  const file = join(dir, 'pki.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Pki;
+  } catch {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const ca = await createCA('eksplane-ca');
+    const ips = [...new Set(['127.0.0.1', host].filter((h) => /^[\d.]+$|:/.test(h)))];
+    const server = await issueServerCert(ca, { commonName: 'kube-apiserver', dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc'], ipAddresses: ips });
+    const admin = await issueClientCert(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'] });
+    const pki = { ca, server, admin };
+    await writeFile(file, JSON.stringify(pki), { mode: 0o600 });
+    return pki;
+  }
+}
