@@ -12,7 +12,7 @@ import { AGGREGATED_V2, AGGREGATED_V2BETA1, aggregatedDiscovery, apiGroup, apiGr
 import { parseRequestInfo } from './endpoints/request-info.js';
 import { handleResource, json, type HandlerEnv } from './endpoints/resource-handlers.js';
 import type { ApiRequest, ApiResponse } from './endpoints/types.js';
-import { openapiDocument, openapiIndex, type SchemaSource } from './openapi.js';
+import { openapiDocument, openapiIndex } from './openapi.js';
 import { GenericStore } from './registry/generic-store.js';
 import { groupVersion, type ResourceDef } from './registry/resource.js';
 
@@ -39,8 +39,6 @@ export interface ApiServerOptions {
   keyPrefix?: string;
   /** host:port clients reach this server at (for legacy discovery). */
   serverAddress?: string;
-  /** Component schemas for OpenAPI v3 documents. */
-  schemas?: SchemaSource;
   /** Declares field indexes per resource (`group/plural` → field paths) for the watch cache. */
   indexes?: Record<string, string[]>;
 }
@@ -162,7 +160,7 @@ export class ApiServer {
     let doc = this.openapiDocs.get(gv);
     if (!doc) {
       const [group, version] = gv.includes('/') ? gv.split('/') as [string, string] : ['', gv];
-      doc = JSON.stringify(openapiDocument(this.opts.resources, group, version, this.opts.schemas));
+      doc = JSON.stringify(openapiDocument(this.opts.resources, group, version));
       this.openapiDocs.set(gv, doc);
     }
     return doc;

@@ -4,13 +4,15 @@
  * kubectl decides from these documents whether the server validates fields itself (a PATCH
  * operation for the kind with `x-kubernetes-group-version-kind` and a `fieldValidation`
  * parameter, shared/research/kube-api.md §1.2) and how to compute `apply` patches. Component
- * schemas come from `schemas` when given (the built-in type table); without them each kind is
- * an open object.
+ * schemas of built-in kinds come from the type table generated from the upstream protos; a kind
+ * without one (a custom resource without a schema) is an open object.
  */
 import { createHash } from 'node:crypto';
+import { definitionName, schemasForGroupVersion } from '../apimachinery/schema/openapi.js';
+import { messageFor } from '../apimachinery/schema/types.js';
 import { groupVersion, type ResourceDef } from './registry/resource.js';
 
-export type SchemaSource = (group: string, version: string) => Record<string, unknown> | undefined;
+const SCALE = 'k8s.io.api.autoscaling.v1.Scale';
 
 const QUERY = (name: string, schema: object = { type: 'string' }) => ({ name, in: 'query', schema, uniqueItems: true });
 const WRITE_PARAMS = [QUERY('dryRun'), QUERY('fieldManager'), QUERY('fieldValidation'), QUERY('pretty')];
@@ -28,16 +30,16 @@ export function openapiIndex(defs: ResourceDef[], doc: (gv: string) => string): 
   return { paths };
 }
 
-/** The schema name upstream gives a built-in kind, e.g. io.k8s.api.apps.v1.Deployment. */
-export function schemaName(def: ResourceDef): string {
-  const pkg = def.group === '' ? 'core' : def.group.replace(/\.k8s\.io$/, '').split('.')[0];
-  return `io.k8s.api.${pkg}.${def.version}.${def.kind}`;
+/** The schema name of a kind, e.g. io.k8s.api.apps.v1.Deployment. */
+function schemaName(def: ResourceDef): string {
+  const message = messageFor({ group: def.group, version: def.version, kind: def.kind });
+  return message ? definitionName(message) : `${def.group || 'core'}.${def.version}.${def.kind}`;
 }
 
 /** The OpenAPI v3 document of one group-version. */
-export function openapiDocument(defs: ResourceDef[], group: string, version: string, schemas?: SchemaSource): object {
+export function openapiDocument(defs: ResourceDef[], group: string, version: string): object {
   const mine = defs.filter((d) => d.group === group && d.version === version);
-  const components: Record<string, unknown> = { ...(schemas?.(group, version) ?? {}) };
+  const components: Record<string, unknown> = { ...schemasForGroupVersion(group, version, { extraRoots: mine.some((d) => d.subresources?.scale) ? [SCALE] : [] }) };
   const paths: Record<string, object> = {};
   for (const d of mine) {
     const gvk = { group: d.group, version: d.version, kind: d.kind };

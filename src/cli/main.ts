@@ -3,6 +3,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
+import { startAwsServer } from '../server/aws-server.js';
 import { startStandalone } from '../server/standalone.js';
 
 function port(v: string): number {
@@ -30,6 +31,24 @@ program
     const stop = async () => {
       if (stopping) return;
       stopping = true;
+      await s.stop();
+      process.exit(0);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+
+program
+  .command('server')
+  .description('run the AWS endpoint (EKS and the EC2, IAM, KMS, STS, Auto Scaling slices it needs)')
+  .option('--port <port>', 'HTTP port', port, 4566)
+  .option('--host <address>', 'address to bind', '127.0.0.1')
+  .option('--data-dir <dir>', 'where state lives', '.eksplane')
+  .option('--store <url>', 'store URL: sqlite:PATH (default, under the data dir), etcd://host:port,..., memory:')
+  .action(async (o: { port: number; host: string; dataDir: string; store?: string }) => {
+    const s = await startAwsServer({ port: o.port, host: o.host, dataDir: resolve(o.dataDir), storeUrl: o.store });
+    process.stdout.write(`eksplane server listening on ${s.url}\n`);
+    const stop = async () => {
       await s.stop();
       process.exit(0);
     };
