@@ -22,10 +22,11 @@ program
   .option('--data-dir <dir>', 'where state, certificates and the SQLite store live', '.eksplane/apiserver')
   .option('--kubeconfig <file>', 'where to write the admin kubeconfig', '')
   .option('--store <url>', 'store URL: sqlite:PATH (default, under the data dir), etcd://host:port,..., memory:')
-  .action(async (o: { port: number; host: string; dataDir: string; kubeconfig: string; store?: string }) => {
+  .option('--compaction-interval-seconds <n>', 'how often to compact store history', Number, 300)
+  .action(async (o: { port: number; host: string; dataDir: string; kubeconfig: string; store?: string; compactionIntervalSeconds: number }) => {
     const dataDir = resolve(o.dataDir);
     const kubeconfigPath = resolve(o.kubeconfig || `${dataDir}/kubeconfig`);
-    const s = await startStandalone({ port: o.port, host: o.host, dataDir, kubeconfigPath, storeUrl: o.store });
+    const s = await startStandalone({ port: o.port, host: o.host, dataDir, kubeconfigPath, storeUrl: o.store, compactionIntervalMs: o.compactionIntervalSeconds * 1000 });
     process.stdout.write(`eksplane apiserver listening on ${s.url}\nkubeconfig: ${kubeconfigPath}\n`);
     let stopping = false;
     const stop = async () => {

@@ -17,6 +17,7 @@ import { createCA, issueClientCert, issueServerCert, type CertKeyPair } from '..
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { startCompactor } from './compactor.js';
 import { kubernetesVersion } from './version.js';
 
 export interface StandaloneOptions {
@@ -27,6 +28,8 @@ export interface StandaloneOptions {
   storeUrl?: string;
   clock?: Clock;
   log?: Logger;
+  /** How often the store is compacted (default 5 minutes, as kube-apiserver). */
+  compactionIntervalMs?: number;
 }
 
 export interface Standalone {
@@ -45,6 +48,7 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
   const api = new ApiServer({ store, clock, log, resources: builtinResources, indexes: builtinIndexes, version: kubernetesVersion() });
   await api.start();
   await bootstrapCluster(api);
+  const stopCompactor = startCompactor(store, clock, log, opts.compactionIntervalMs);
   const server = createHttpsServer({ api, tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem, caPem: pki.ca.certPem }, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -61,6 +65,7 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
     url,
     api,
     async stop() {
+      stopCompactor();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       api.stop();
