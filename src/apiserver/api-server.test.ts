@@ -15,7 +15,7 @@ const admin = { name: 'admin', groups: ['system:masters'] };
 interface Reply {
   status: number;
   body: any;
-  headers: Record<string, string>;
+  headers: Record<string, string | string[]>;
 }
 
 async function call(api: ApiServer, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
@@ -30,7 +30,7 @@ async function call(api: ApiServer, method: string, path: string, body?: unknown
     signal: new AbortController().signal,
   });
   const raw = res.body as string;
-  return { status: res.status, headers: res.headers, body: typeof raw === 'string' && res.headers['content-type']?.includes('json') ? JSON.parse(raw) : raw };
+  return { status: res.status, headers: res.headers, body: typeof raw === 'string' && String(res.headers['content-type']).includes('json') ? JSON.parse(raw) : raw };
 }
 
 /** Opens a watch and collects its events until `stop()`. */
@@ -183,6 +183,20 @@ describe('ApiServer core', () => {
     assert.equal(next.body.reason, 'Expired');
   });
 
+  it('validates fields: Strict rejects, Warn warns, and unknown fields are never stored', async () => {
+    const body = { ...cm('fv'), spec: { nope: 1 }, data: { k: 'v' } };
+    const strict = await call(api, 'POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', body);
+    assert.equal(strict.status, 400);
+    assert.equal(strict.body.message, 'strict decoding error: unknown field "spec"');
+    const warn = await call(api, 'POST', '/api/v1/namespaces/default/configmaps', body);
+    assert.equal(warn.status, 201);
+    assert.deepEqual(warn.headers.warning, ['299 - "unknown field \\"spec\\""']);
+    const stored = await call(api, 'GET', '/api/v1/namespaces/default/configmaps/fv');
+    assert.equal(stored.body.spec, undefined);
+    const bad = await call(api, 'POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Sometimes', cm('fv2'));
+    assert.equal(bad.status, 400);
+  });
+
   it('honours dryRun=All without persisting', async () => {
     const r = await call(api, 'POST', '/api/v1/namespaces/default/configmaps?dryRun=All', cm('dry'));
     assert.equal(r.status, 201);
@@ -195,7 +209,8 @@ describe('ApiServer core', () => {
       ['POST', '/api/v1/namespaces/default/configmaps', '{"metadata": ', 400],
       ['POST', '/api/v1/namespaces/default/configmaps', { kind: 'Secret', apiVersion: 'v1', metadata: { name: 'x' } }, 400],
       ['POST', '/api/v1/namespaces/default/configmaps', Buffer.alloc(3 * 1024 * 1024 + 10, 32), 413],
-      ['POST', '/api/v1/namespaces/default/configmaps', cm('x'), 415, { 'content-type': 'application/vnd.kubernetes.protobuf' }],
+      ['POST', '/api/v1/namespaces/default/configmaps', cm('x'), 400, { 'content-type': 'application/vnd.kubernetes.protobuf' }],
+      ['POST', '/api/v1/namespaces/default/configmaps', cm('x'), 415, { 'content-type': 'application/xml' }],
       ['POST', '/api/v1/namespaces/nope/configmaps', cm('x'), 404],
       ['GET', '/api/v1/namespaces/default/widgets', undefined, 404],
       ['GET', '/api/v1/namespaces/default/configmaps?resourceVersion=abc', undefined, 400],
@@ -230,7 +245,7 @@ describe('ApiServer core', () => {
 
   it('serves discovery in aggregated and legacy forms', async () => {
     const agg = await call(api, 'GET', '/apis', undefined, { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' });
-    assert.match(agg.headers['content-type']!, /as=APIGroupDiscoveryList/);
+    assert.match(String(agg.headers['content-type']), /as=APIGroupDiscoveryList/);
     assert.ok(agg.body.items.some((g: any) => g.metadata.name === 'apps'));
     const legacy = await call(api, 'GET', '/api/v1');
     assert.ok(legacy.body.resources.some((r: any) => r.name === 'pods/status'));

@@ -100,7 +100,7 @@ export class ApiServer {
     } catch (err) {
       const st = toStatusError(err);
       if (st.code >= 500 && !(err instanceof StatusError)) this.opts.log.error({ err, verb: req.method, path: req.path }, 'request failed');
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string | string[]> = {};
       if (st.details?.retryAfterSeconds) headers['retry-after'] = String(st.details.retryAfterSeconds);
       return json(st.code, st.toStatus(), headers);
     }

@@ -1,10 +1,13 @@
 /**
- * Request bodies in and response representations out: JSON and YAML bodies (protobuf is answered
- * 415 until its decoder lands), the 3 MiB limit, and Accept negotiation between plain JSON and
+ * Request bodies in and response representations out: JSON, YAML and Kubernetes protobuf bodies
+ * (kubectl ≥1.32 sends protobuf for `create <kind>`, `auth can-i`, `create token`), the 3 MiB limit, and Accept negotiation between plain JSON and
  * the Table view that `kubectl get` asks for.
  */
 import { parse as parseYaml } from 'yaml';
 import { badRequest, notAcceptable, tooLarge, unsupportedMediaType } from '../../apimachinery/errors.js';
+import { decodeKubernetesProtobuf, isProtobufMediaType } from '../../apimachinery/protobuf.js';
+import { omitEmpty } from '../../apimachinery/protobuf-omit-empty.js';
+import { messageFor } from '../../apimachinery/schema/types.js';
 import type { KObject } from '../registry/resource.js';
 
 /** kube-apiserver's limit on a request body (--max-request-bytes default for resources). */
@@ -37,8 +40,18 @@ export function decodeBody(body: Buffer | undefined, contentType: string | undef
   throw unsupportedMediaType(type);
 }
 
-/** Parses a body that must be one object. */
-export function decodeObject(body: Buffer | undefined, contentType: string | undefined): KObject {
+/**
+ * Parses a body that must be one object. A protobuf body is decoded with the kind it names
+ * (`expected` fills in what the envelope leaves out) and cleaned of the zero values gogo writes.
+ */
+export function decodeObject(body: Buffer | undefined, contentType: string | undefined, expected?: { apiVersion: string; kind: string }): KObject {
+  if (body && body.length > MAX_BODY_BYTES) throw tooLarge();
+  if (body && body.length && isProtobufMediaType(contentType ?? '')) {
+    const d = decodeKubernetesProtobuf(body, expected);
+    const [group, version] = d.apiVersion.includes('/') ? (d.apiVersion.split('/') as [string, string]) : ['', d.apiVersion];
+    const message = messageFor({ group, version, kind: d.kind });
+    return (message ? omitEmpty(message, d.object) : d.object) as KObject;
+  }
   const v = decodeBody(body, contentType);
   if (v === undefined) throw badRequest('the body of the request was empty');
   if (typeof v !== 'object' || v === null || Array.isArray(v))

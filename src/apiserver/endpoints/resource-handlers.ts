@@ -13,6 +13,7 @@ import type { ClusterCache } from '../cache/cluster-cache.js';
 import type { DeleteOptions, GenericStore } from '../registry/generic-store.js';
 import { ALL_VERBS, groupVersion, type KObject, type ResourceDef } from '../registry/resource.js';
 import { decodeBody, decodeObject, mediaType, negotiate } from './codec.js';
+import { fieldValidationMode, validateFields, warningHeaders } from './field-validation.js';
 import { compileFilter } from './filter.js';
 import { listEntries, listJson } from './list.js';
 import type { RequestInfo } from './request-info.js';
@@ -29,7 +30,7 @@ export interface HandlerEnv {
   storeFor(group: string, plural: string): GenericStore | undefined;
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+export function json(status: number, body: unknown, headers: Record<string, string | string[]> = {}): ApiResponse {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
 }
 
@@ -72,8 +73,9 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
     }
     case 'create': {
       if (info.name) throw methodNotAllowed();
-      const obj = decodeObject(req.body, req.headers['content-type']);
-      checkKind(def, obj);
+      const decoded = decodeObject(req.body, req.headers['content-type'], { apiVersion: groupVersion(def), kind: def.kind });
+      checkKind(def, decoded);
+      const { obj, warnings } = validateFields(def, decoded, fieldValidationMode(req.query));
       if (def.namespaced) {
         const given = obj.metadata?.namespace;
         if (given && given !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -81,42 +83,51 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
         checkNamespaceLive(env, ns!, def, obj.metadata.name ?? '');
       }
       const created = await gs.create(obj, { dryRun });
-      return json(201, created);
+      return json(201, created, warningHeaders(warnings));
     }
     case 'update': {
-      const obj = decodeObject(req.body, req.headers['content-type']);
-      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, () => obj, dryRun));
-      checkKind(def, obj);
+      const decoded = decodeObject(req.body, req.headers['content-type'], { apiVersion: groupVersion(def), kind: def.kind });
+      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, () => decoded, dryRun));
+      checkKind(def, decoded);
+      const { obj, warnings } = validateFields(def, decoded, fieldValidationMode(req.query));
       if (def.namespaced) {
         const given = obj.metadata?.namespace;
         if (given && given !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
         (obj.metadata ??= {}).namespace = ns;
       }
       const r = await gs.update(ns, info.name!, () => structuredClone(obj), { dryRun, subresource: sub, allowCreate: def.allowCreateOnUpdate });
-      return json(r.created ? 201 : 200, r.obj);
+      return json(r.created ? 201 : 200, r.obj, warningHeaders(warnings));
     }
     case 'patch': {
       const type = mediaType(req.headers['content-type']);
       const patch = decodeBody(req.body, type === 'application/apply-patch+yaml' ? type : 'application/json');
       if (patch === undefined) throw badRequest('the body of the request was empty');
-      const apply = (cur: KObject) => applyPatch(type, cur, patch, req.query);
-      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, (scale) => apply(scale), dryRun));
+      const mode = fieldValidationMode(req.query);
+      let warnings: string[] = [];
+      const apply = (cur: KObject) => {
+        const checked = validateFields(def, applyPatch(type, cur, patch, req.query), mode);
+        warnings = checked.warnings;
+        return checked.obj;
+      };
+      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, (scale) => applyPatch(type, scale, patch, req.query), dryRun));
       const isApply = type === 'application/apply-patch+yaml';
       if (isApply && !req.query.get('fieldManager'))
         throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', { kind: 'PatchOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] });
       if (isApply && def.namespaced) checkNamespaceLive(env, ns!, def, info.name!);
       const r = await gs.update(ns, info.name!, (cur) => {
         if (!cur) {
-          const obj = structuredClone(patch) as KObject;
-          checkKind(def, obj);
-          (obj.metadata ??= {}).namespace = ns;
-          return obj;
+          const created = structuredClone(patch) as KObject;
+          checkKind(def, created);
+          const checked = validateFields(def, created, mode);
+          warnings = checked.warnings;
+          (checked.obj.metadata ??= {}).namespace = ns;
+          return checked.obj;
         }
         const out = apply(cur);
         if (def.namespaced) (out.metadata ??= {}).namespace = ns;
         return out;
       }, { dryRun, subresource: sub, allowCreate: isApply });
-      return json(r.created ? 201 : 200, r.obj);
+      return json(r.created ? 201 : 200, r.obj, warningHeaders(warnings));
     }
     case 'delete': {
       const opts = deleteOptions(req);

@@ -36,7 +36,8 @@ export interface ApiStream {
 
 export interface ApiResponse {
   status: number;
-  headers: Record<string, string>;
+  /** Lower-case names; a list sends the header once per value (e.g. several `warning`s). */
+  headers: Record<string, string | string[]>;
   /** A complete body, or a stream (watch). */
   body: string | Buffer | ApiStream;
 }
