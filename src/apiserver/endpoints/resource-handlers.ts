@@ -3,7 +3,8 @@
  * delete, deletecollection, and the status, scale and namespace finalize subresources.
  */
 import { badRequest, methodNotAllowed, notFound, StatusError } from '../../apimachinery/errors.js';
-import type { JsonValue } from '../../apimachinery/json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../apimachinery/json.js';
+import { applyStrategicMergePatch } from '../../apimachinery/strategic-merge-patch.js';
 import { applyJsonPatch, applyMergePatch } from '../../apimachinery/patch.js';
 import { formatLabelSelector } from '../../apimachinery/labels.js';
 import type { Clock } from '../../lib/clock.js';
@@ -105,11 +106,11 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
       const mode = fieldValidationMode(req.query);
       let warnings: string[] = [];
       const apply = (cur: KObject) => {
-        const checked = validateFields(def, applyPatch(type, cur, patch, req.query), mode);
+        const checked = validateFields(def, applyPatch(def, type, cur, patch), mode);
         warnings = checked.warnings;
         return checked.obj;
       };
-      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, (scale) => applyPatch(type, scale, patch, req.query), dryRun));
+      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, (scale) => applyPatch(SCALE_GVK, type, scale, patch), dryRun));
       const isApply = type === 'application/apply-patch+yaml';
       if (isApply && !req.query.get('fieldManager'))
         throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', { kind: 'PatchOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] });
@@ -226,29 +227,24 @@ function deleteOptions(req: ApiRequest): DeleteOptions {
   return opts;
 }
 
-function applyPatch(type: string, cur: KObject, patch: unknown, _q: URLSearchParams): KObject {
+function applyPatch(gvk: { group: string; version: string; kind: string }, type: string, cur: KObject, patch: unknown): KObject {
   switch (type) {
     case 'application/json-patch+json':
       if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
       return applyJsonPatch(cur as JsonValue, patch) as KObject;
-    case 'application/merge-patch+json':
     case 'application/strategic-merge-patch+json':
+      if (!isJsonObject(patch)) throw badRequest('patch body must be a JSON object');
+      return applyStrategicMergePatch(gvk, cur as JsonObject, patch) as KObject;
+    case 'application/merge-patch+json':
     case 'application/apply-patch+yaml':
-      if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw badRequest('patch body must be a JSON object');
-      return applyMergePatch(cur as JsonValue, stripDirectives(patch) as JsonValue) as KObject;
+      if (!isJsonObject(patch)) throw badRequest('patch body must be a JSON object');
+      return applyMergePatch(cur as JsonValue, patch) as KObject;
     default:
       throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
   }
 }
 
-/** Strategic-merge-patch directives have no meaning in a merge patch; they are dropped. */
-function stripDirectives(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripDirectives);
-  if (typeof v !== 'object' || v === null) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (!k.startsWith('$')) out[k] = stripDirectives(x);
-  return out;
-}
+const SCALE_GVK = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
 
 function getPath(obj: unknown, path: string[]): unknown {
   let cur = obj;
