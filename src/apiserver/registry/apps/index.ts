@@ -1,13 +1,9 @@
-/** apps/v1 resources. */
-import { defineResource } from '../define.js';
+/** apps/v1 resources, one file each. */
 import type { ResourceDef } from '../resource.js';
+import { controllerrevisions } from './controllerrevisions.js';
+import { daemonsets } from './daemonsets.js';
+import { deployments } from './deployments.js';
+import { replicasets } from './replicasets.js';
+import { statefulsets } from './statefulsets.js';
 
-const scale = { specReplicasPath: ['spec', 'replicas'], statusReplicasPath: ['status', 'replicas'], labelSelectorPath: ['spec', 'selector'] };
-
-export const appsResources: ResourceDef[] = [
-  defineResource({ group: 'apps', version: 'v1', kind: 'ControllerRevision', namespaced: true }),
-  defineResource({ group: 'apps', version: 'v1', kind: 'DaemonSet', namespaced: true, shortNames: ['ds'], categories: ['all'], subresources: { status: true }, generation: true }),
-  defineResource({ group: 'apps', version: 'v1', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: { status: true, scale }, generation: true }),
-  defineResource({ group: 'apps', version: 'v1', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: { status: true, scale }, generation: true }),
-  defineResource({ group: 'apps', version: 'v1', kind: 'StatefulSet', namespaced: true, shortNames: ['sts'], categories: ['all'], subresources: { status: true, scale }, generation: true }),
-];
+export const appsResources: ResourceDef[] = [controllerrevisions, daemonsets, deployments, replicasets, statefulsets];
