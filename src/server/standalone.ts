@@ -47,14 +47,14 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
   const store: Store = await openStore(opts.storeUrl ?? 'sqlite:', { dataDir: opts.dataDir });
   const api = new ApiServer({ store, clock, log, resources: builtinResources, indexes: builtinIndexes, version: kubernetesVersion() });
   await api.start();
-  await bootstrapCluster(api);
-  const stopCompactor = startCompactor(store, clock, log, opts.compactionIntervalMs);
   const server = createHttpsServer({ api, tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem, caPem: pki.ca.certPem }, log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  await bootstrapCluster(api, { ip: host, port });
+  const stopCompactor = startCompactor(store, clock, log, opts.compactionIntervalMs);
   const url = `https://${host}:${port}`;
   await writeKubeconfig(
     opts.kubeconfigPath,

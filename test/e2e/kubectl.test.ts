@@ -101,6 +101,19 @@ for (const backend of ['sqlite', 'etcd'] as const) {
       assert.match(ok('describe', 'cm', 'settings'), /Name:\s+settings/);
     });
 
+    it('has the kubernetes service and answers cluster-info', () => {
+      assert.match(ok('get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP}'), /^10\.100\.0\.1$/);
+      assert.match(ok('cluster-info'), /Kubernetes control plane is running at https:\/\/127\.0\.0\.1:\d+/);
+    });
+
+    it('creates objects from kubectl generators (protobuf bodies)', () => {
+      assert.match(ok('create', 'namespace', 'team-a'), /namespace\/team-a created/);
+      assert.match(ok('create', 'deployment', 'gen', '--image=nginx', '--replicas=3', '-n', 'team-a'), /created/);
+      assert.equal(ok('get', 'deploy', 'gen', '-n', 'team-a', '-o', 'jsonpath={.spec.replicas}/{.spec.strategy.type}'), '3/RollingUpdate');
+      assert.match(ok('create', 'secret', 'generic', 's', '--from-literal=k=v', '-n', 'team-a'), /created/);
+      assert.equal(ok('get', 'secret', 's', '-n', 'team-a', '-o', 'jsonpath={.data.k}'), Buffer.from('v').toString('base64'));
+    });
+
     it('reports errors as a real server does', () => {
       const missing = k('get', 'deploy', 'nope');
       assert.equal(missing.code, 1);
