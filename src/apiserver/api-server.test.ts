@@ -220,6 +220,10 @@ describe('ApiServer core', () => {
       ['PATCH', '/api/v1/namespaces/default/configmaps/a', '{}', 415, { 'content-type': 'text/plain' }],
       ['DELETE', '/api/v1/namespaces/default/configmaps/a', { propagationPolicy: 'Sometimes' }, 422],
       ['PUT', '/api/v1/namespaces/default/configmaps/a', { ...cm('b') }, 400],
+      ['PUT', '/api/v1/namespaces/default/configmaps', cm('a'), 405],
+      ['POST', '/api/v1/namespaces/default/configmaps/a', cm('a'), 405],
+      ['GET', '/api/v1/namespaces/default/configmaps/a/status', undefined, 404],
+      ['GET', '/api/v1/namespaces/default/configmaps/a/b/c/d', undefined, 404],
     ];
     for (const [method, path, body, code, headers] of cases) {
       const r = await call(api, method, path, body, headers);

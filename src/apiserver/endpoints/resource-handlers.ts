@@ -42,6 +42,7 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
   const ns = def.namespaced ? info.namespace : undefined;
   if (def.namespaced && info.namespace === undefined && !['list', 'watch'].includes(info.verb))
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+  if (['get', 'update', 'patch', 'delete'].includes(info.verb) && !info.name) throw methodNotAllowed();
   const dryRun = parseDryRun(req.query);
   const sub = info.subresource;
   if (sub && !(sub === 'status' && def.subresources?.status) && !(sub === 'scale' && def.subresources?.scale) && !(sub === 'finalize' && def.plural === 'namespaces'))
