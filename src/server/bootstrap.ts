@@ -10,7 +10,7 @@ export const KUBERNETES_SERVICE_IP = '10.100.0.1';
 
 /**
  * Creates what is missing; safe to run at every start. `apiserver` is where clients reach the
- * API server (host and port), published as the `kubernetes` service's endpoints.
+ * API server (address and port): the `kubernetes` service's target port and endpoints.
  */
 export async function bootstrapCluster(api: ApiServer, apiserver?: { ip: string; port: number }): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) await ensure(api, '', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -21,7 +21,9 @@ export async function bootstrapCluster(api: ApiServer, apiserver?: { ip: string;
     metadata: { name: 'kubernetes', namespace: 'default', labels },
     spec: { type: 'ClusterIP', clusterIP: KUBERNETES_SERVICE_IP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: apiserver?.port ?? 443 }], sessionAffinity: 'None' },
   });
-  if (apiserver)
+  // Endpoints may not be loopback addresses (as upstream validation says), so a server bound to
+  // 127.0.0.1 publishes none, like a kube-apiserver without an advertise address.
+  if (apiserver && !apiserver.ip.startsWith('127.') && apiserver.ip !== '::1')
     await ensure(api, '', 'endpoints', {
       apiVersion: 'v1',
       kind: 'Endpoints',
