@@ -1,0 +1,68 @@
+/**
+ * AWS resources in the store: one JSON document per resource under
+ * `/aws/<service>/<account>/<region or "global">/<type>/<id>`, read and written with the store's
+ * compare-and-swap, so AWS state survives restarts and moves to etcd with everything else.
+ */
+import type { Store } from '../../store/types.js';
+
+export interface Stored<T> {
+  value: T;
+  /** Pass back to `update`/`delete` to guard against a concurrent change. */
+  revision: number;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export class Table<T> {
+  readonly prefix: string;
+
+  constructor(
+    private readonly store: Store,
+    scope: { service: string; account: string; region?: string; type: string },
+  ) {
+    this.prefix = `/aws/${scope.service}/${scope.account}/${scope.region ?? 'global'}/${scope.type}/`;
+  }
+
+  async get(id: string): Promise<Stored<T> | undefined> {
+    const kv = await this.store.get(this.prefix + id);
+    return kv ? { value: JSON.parse(dec.decode(kv.value)) as T, revision: kv.modRevision } : undefined;
+  }
+
+  /** Creates the resource; false when the id is taken. */
+  async create(id: string, value: T): Promise<boolean> {
+    return (await this.store.create(this.prefix + id, enc.encode(JSON.stringify(value)))).ok;
+  }
+
+  /** Replaces the resource if it is still at `revision`; false when it changed or is gone. */
+  async update(id: string, value: T, revision: number): Promise<boolean> {
+    return (await this.store.update(this.prefix + id, enc.encode(JSON.stringify(value)), revision)).ok;
+  }
+
+  /** Reads, changes and writes with retries on concurrent changes; undefined when absent. */
+  async modify(id: string, change: (v: T) => T): Promise<T | undefined> {
+    for (;;) {
+      const cur = await this.get(id);
+      if (!cur) return undefined;
+      const next = change(cur.value);
+      if (await this.update(id, next, cur.revision)) return next;
+    }
+  }
+
+  /** Deletes the resource (guarded when `revision` is given); false when absent or changed. */
+  async delete(id: string, revision?: number): Promise<boolean> {
+    return (await this.store.delete(this.prefix + id, revision)).ok;
+  }
+
+  /** Every resource of the table, in id order. */
+  async list(): Promise<{ id: string; value: T; revision: number }[]> {
+    const out: { id: string; value: T; revision: number }[] = [];
+    let startKey: string | undefined;
+    for (;;) {
+      const page = await this.store.range(this.prefix, { limit: 1000, startKey });
+      for (const kv of page.kvs) out.push({ id: kv.key.slice(this.prefix.length), value: JSON.parse(dec.decode(kv.value)) as T, revision: kv.modRevision });
+      if (!page.more || !page.kvs.length) return out;
+      startKey = page.kvs[page.kvs.length - 1]!.key + '\0';
+    }
+  }
+}
