@@ -1,8 +1,6 @@
-/** batch/v1 resources. */
-import { defineResource } from '../define.js';
+/** batch/v1 resources, one file each. */
 import type { ResourceDef } from '../resource.js';
+import { cronjobs } from './cronjobs.js';
+import { jobs } from './jobs.js';
 
-export const batchResources: ResourceDef[] = [
-  defineResource({ group: 'batch', version: 'v1', kind: 'CronJob', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: { status: true }, generation: true }),
-  defineResource({ group: 'batch', version: 'v1', kind: 'Job', namespaced: true, categories: ['all'], subresources: { status: true }, generation: true }),
-];
+export const batchResources: ResourceDef[] = [cronjobs, jobs];
