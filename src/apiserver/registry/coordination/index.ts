@@ -1,7 +1,5 @@
 /** coordination.k8s.io/v1 resources. */
-import { defineResource } from '../define.js';
 import type { ResourceDef } from '../resource.js';
+import { leases } from './leases.js';
 
-export const coordinationResources: ResourceDef[] = [
-  defineResource({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', namespaced: true, allowCreateOnUpdate: false }),
-];
+export const coordinationResources: ResourceDef[] = [leases];
