@@ -13,6 +13,7 @@ interface ControllerRevision extends KObject {
   revision?: number;
 }
 
+/** The controllerRevision strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const controllerRevisionStrategy = {
   validate(cr) {
     const errs: FieldError[] = [];
@@ -33,6 +34,7 @@ export function controllerOf(o: KObject): string {
   return gk ? `${gk.toLowerCase()}/${ref.name}` : ref.name;
 }
 
+/** The `controllerrevisions` resource: table data plus its strategy. */
 export const controllerrevisions: ResourceDef = {
   group: 'apps',
   version: 'v1',

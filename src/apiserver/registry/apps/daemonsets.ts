@@ -42,6 +42,7 @@ function validateUpdateStrategy(ds: DaemonSet): FieldError[] {
   return errs;
 }
 
+/** The daemonSet strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const daemonSetStrategy = {
   defaults(ds) {
     const spec = (ds.spec ??= {});
@@ -77,6 +78,7 @@ export const daemonSetStrategy = {
 const d = (o: KObject) => o as DaemonSet;
 const count = (name: string, get: (o: DaemonSet) => number | undefined, description: string) => column(name, (o) => get(d(o)) ?? 0, { type: 'integer', description });
 
+/** The `daemonsets` resource: table data plus its strategy. */
 export const daemonsets: ResourceDef = {
   group: 'apps',
   version: 'v1',

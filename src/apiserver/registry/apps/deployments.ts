@@ -13,6 +13,7 @@ import { ageColumn, column, containerColumns } from '../core/printing.js';
 import { defaultTemplate, goIntOrString, intOrPercentValue, notMoreThan100Percent, positiveIntOrPercent, toSelector, validateReplicaTemplate, validateRequiredSelector } from '../core/workload.js';
 import type { KObject, ResourceDef, ResourceStrategy } from '../resource.js';
 
+/** apps/v1 Deployment as the strategy and printer read it. */
 export interface Deployment extends KObject {
   spec?: {
     replicas?: number;
@@ -49,6 +50,7 @@ function validateStrategy(d: Deployment): FieldError[] {
   return errs;
 }
 
+/** The deployment strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const deploymentStrategy = {
   defaults(d) {
     const spec = (d.spec ??= {});
@@ -93,6 +95,7 @@ function selectorText(sel: MetaLabelSelector | undefined): string {
   return s ? labelSelectorToString(s) : '<invalid>';
 }
 
+/** The `deployments` resource: table data plus its strategy. */
 export const deployments: ResourceDef = {
   group: 'apps',
   version: 'v1',

@@ -6,4 +6,5 @@ import { deployments } from './deployments.js';
 import { replicasets } from './replicasets.js';
 import { statefulsets } from './statefulsets.js';
 
+/** The apps/v1 resources. */
 export const appsResources: ResourceDef[] = [controllerrevisions, daemonsets, deployments, replicasets, statefulsets];

@@ -17,6 +17,7 @@ interface ReplicaSet extends KObject {
   status?: { replicas?: number; readyReplicas?: number; [k: string]: unknown };
 }
 
+/** The replicaSet strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const replicaSetStrategy = {
   defaults(rs) {
     const spec = (rs.spec ??= {});
@@ -38,6 +39,7 @@ export const replicaSetStrategy = {
 
 const r = (o: KObject) => o as ReplicaSet;
 
+/** The `replicasets` resource: table data plus its strategy. */
 export const replicasets: ResourceDef = {
   group: 'apps',
   version: 'v1',

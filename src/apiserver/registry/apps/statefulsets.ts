@@ -40,6 +40,7 @@ interface StatefulSet extends KObject {
 const RETENTION = ['Delete', 'Retain'];
 /** What an update may change; everything else in the spec is fixed at creation. */
 const MUTABLE: (keyof StatefulSetSpec)[] = ['replicas', 'template', 'updateStrategy', 'minReadySeconds', 'ordinals', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy'];
+/** ValidateStatefulSetUpdate's Forbidden detail. */
 export const STATEFULSET_UPDATE_FORBIDDEN =
   "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
 
@@ -58,6 +59,7 @@ function validateUpdateStrategy(spec: StatefulSetSpec): FieldError[] {
   }
 }
 
+/** The statefulSet strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const statefulSetStrategy = {
   defaults(sts) {
     const spec = (sts.spec ??= {});
@@ -113,6 +115,7 @@ export const statefulSetStrategy = {
 
 const s = (o: KObject) => o as StatefulSet;
 
+/** The `statefulsets` resource: table data plus its strategy. */
 export const statefulsets: ResourceDef = {
   group: 'apps',
   version: 'v1',

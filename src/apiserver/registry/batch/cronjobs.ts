@@ -45,6 +45,7 @@ function validateTimeZone(tz: string | undefined): FieldError[] {
   return errs;
 }
 
+/** The cronJob strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const cronJobStrategy = {
   defaults(cj) {
     const spec = (cj.spec ??= {});
@@ -85,6 +86,7 @@ export const cronJobStrategy = {
 
 const c = (o: KObject) => o as CronJob;
 
+/** The `cronjobs` resource: table data plus its strategy. */
 export const cronjobs: ResourceDef = {
   group: 'batch',
   version: 'v1',

@@ -3,4 +3,5 @@ import type { ResourceDef } from '../resource.js';
 import { cronjobs } from './cronjobs.js';
 import { jobs } from './jobs.js';
 
+/** The batch/v1 resources. */
 export const batchResources: ResourceDef[] = [cronjobs, jobs];

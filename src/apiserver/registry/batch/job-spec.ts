@@ -12,6 +12,7 @@ import { validatePodTemplateSpec } from '../core/pod-validation.js';
 import type { DecodeContext } from '../core/pod-defaults.js';
 import { defaultTemplate } from '../core/workload.js';
 
+/** batch/v1 JobSpec as the job and cronjob strategies read it. */
 export interface JobSpec {
   parallelism?: number;
   completions?: number;

@@ -16,7 +16,9 @@ import { selectorMismatch, toSelector } from '../core/workload.js';
 import type { KObject, ResourceDef, ResourceStrategy } from '../resource.js';
 import { defaultJobSpec, validateJobSpec, type JobSpec } from './job-spec.js';
 
+/** The label and selector key generateSelector sets to the job's uid. */
 export const CONTROLLER_UID = 'batch.kubernetes.io/controller-uid';
+/** The label generateSelector sets to the job's name. */
 export const JOB_NAME = 'batch.kubernetes.io/job-name';
 const LEGACY_CONTROLLER_UID = 'controller-uid';
 const LEGACY_JOB_NAME = 'job-name';
@@ -26,6 +28,7 @@ interface JobCondition {
   status?: string;
 }
 
+/** batch/v1 Job as the strategy and printer read it. */
 export interface Job extends KObject {
   spec?: JobSpec;
   status?: { startTime?: string; completionTime?: string; succeeded?: number; active?: number; conditions?: JobCondition[]; [k: string]: unknown };
@@ -73,6 +76,7 @@ function validateGeneratedSelector(job: Job): FieldError[] {
 
 const isTrue = (job: Job, type: string) => job.status?.conditions?.find((c) => c.type === type)?.status === 'True';
 
+/** The job strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const jobStrategy = {
   prepareForCreate(job) {
     if (!job.spec?.manualSelector) generateSelector(job);
@@ -160,6 +164,7 @@ export function jobDuration(job: Job, now: number): string {
 
 const j = (o: KObject) => o as Job;
 
+/** The `jobs` resource: table data plus its strategy. */
 export const jobs: ResourceDef = {
   group: 'batch',
   version: 'v1',

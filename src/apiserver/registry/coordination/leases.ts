@@ -28,6 +28,7 @@ function dropDisabled(lease: Lease): void {
   delete lease.spec.preferredHolder;
 }
 
+/** The lease strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const leaseStrategy = {
   prepareForCreate: dropDisabled,
   prepareForUpdate: dropDisabled,
@@ -40,6 +41,7 @@ export const leaseStrategy = {
   },
 } satisfies ResourceStrategy<Lease>;
 
+/** The `leases` resource: table data plus its strategy. */
 export const leases: ResourceDef = {
   group: 'coordination.k8s.io',
   version: 'v1',

@@ -13,6 +13,7 @@ import { decodeError, forbidden, invalid, tooLong } from './field-errors.js';
 
 /** core.MaxSecretSize, the limit of configmap and secret payloads. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** The Forbidden detail for payload changes of an immutable configmap or secret. */
 export const IMMUTABLE_DETAIL = 'field is immutable when `immutable` is set';
 
 interface ConfigMap extends KObject {
@@ -35,6 +36,7 @@ export function immutablePayloadErrors(obj: { immutable?: boolean }, old: { immu
   return errs;
 }
 
+/** The configMap strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const configMapStrategy = {
   defaults(cm) {
     for (const v of Object.values(cm.binaryData ?? {})) {
@@ -63,6 +65,7 @@ export const configMapStrategy = {
   },
 } satisfies ResourceStrategy<ConfigMap>;
 
+/** The `configmaps` resource: table data plus its strategy. */
 export const configmaps: ResourceDef = {
   group: '',
   version: 'v1',

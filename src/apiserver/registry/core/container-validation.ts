@@ -9,6 +9,7 @@ import { isQualifiedName, isValidPortName, isValidPortNum } from '../../../apima
 import { dns1123Label, duplicate, forbidden, invalid, notSupported, required } from './field-errors.js';
 import type { Container, ResourceList } from './pod-types.js';
 
+/** supportedPortProtocols, sorted as upstream lists them in NotSupported errors. */
 export const PORT_PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];

@@ -65,6 +65,7 @@ function validatePort(p: EndpointPort, path: string, requireName: boolean): Fiel
   return errs;
 }
 
+/** The endpoints strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const endpointsStrategy = {
   defaults(ep) {
     for (const ss of ep.subsets ?? []) for (const p of ss.ports ?? []) p.protocol ||= 'TCP';
@@ -105,6 +106,7 @@ export function formatEndpoints(ep: Endpoints): string {
   return count > 3 ? `${text} + ${count - 3} more...` : text;
 }
 
+/** The `endpoints` resource: table data plus its strategy. */
 export const endpoints: ResourceDef = {
   group: '',
   version: 'v1',

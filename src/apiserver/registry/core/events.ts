@@ -12,6 +12,7 @@ import type { KObject, PrinterColumn, ResourceDef, ResourceStrategy } from '../r
 import { immutable, invalid, required } from './field-errors.js';
 import { column } from './printing.js';
 
+/** core/v1 ObjectReference, the `involvedObject` / `regarding` of an event. */
 export interface ObjectReference {
   kind?: string;
   namespace?: string;
@@ -146,12 +147,14 @@ const coreView = (o: KObject): EventView => {
   return { ...rest, reportingController: reportingComponent, namespace: o.metadata?.namespace };
 };
 
+/** The core/v1 event strategy: the legacy event rules only, as upstream for this group version. */
 export const coreEventStrategy = {
   validate: (e) => legacyEventErrors(coreView(e)),
 } satisfies ResourceStrategy<CoreEvent>;
 
 const selectable = ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'type'];
 
+/** The `events` resource: table data plus its strategy. */
 export const events: ResourceDef = {
   group: '',
   version: 'v1',

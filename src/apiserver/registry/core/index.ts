@@ -10,4 +10,5 @@ import { secrets } from './secrets.js';
 import { serviceaccounts } from './serviceaccounts.js';
 import { services } from './services.js';
 
+/** The core/v1 resources in the order discovery lists them. */
 export const coreResources: ResourceDef[] = [configmaps, endpoints, events, namespaces, nodes, pods, secrets, serviceaccounts, services];

@@ -63,6 +63,7 @@ function validateTaints(taints: Taint[]): FieldError[] {
   return errs;
 }
 
+/** The node strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const nodeStrategy = {
   keepStatusOnCreate: true,
   defaults(node) {
@@ -122,6 +123,7 @@ const n = (o: KObject) => o as Node;
 const address = (o: KObject, type: string) => n(o).status?.addresses?.find((a) => a.type === type)?.address ?? '<none>';
 const info = (o: KObject, key: 'osImage' | 'kernelVersion' | 'containerRuntimeVersion') => n(o).status?.nodeInfo?.[key] || '<unknown>';
 
+/** The `nodes` resource: table data plus its strategy. */
 export const nodes: ResourceDef = {
   group: '',
   version: 'v1',

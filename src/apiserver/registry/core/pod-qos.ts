@@ -9,6 +9,7 @@ import type { PodSpec, ResourceList } from './pod-types.js';
 
 const QOS_RESOURCES = ['cpu', 'memory'];
 
+/** The values of `status.qosClass`. */
 export type QOSClass = 'BestEffort' | 'Burstable' | 'Guaranteed';
 
 /** Positive cpu/memory quantities of one list, added into `into`; returns the names seen. */

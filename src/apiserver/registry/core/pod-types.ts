@@ -5,9 +5,12 @@
  */
 import type { KObject, ObjectMeta } from '../resource.js';
 
+/** A resource list (`cpu: 500m`): quantities as strings, or numbers as clients may send them. */
 export type ResourceList = Record<string, string | number>;
+/** intstr.IntOrString on the wire: a port number or name, a count or a percentage. */
 export type IntOrString = number | string;
 
+/** core/v1 ContainerPort. */
 export interface ContainerPort {
   name?: string;
   containerPort?: number;
@@ -16,12 +19,14 @@ export interface ContainerPort {
   protocol?: string;
 }
 
+/** core/v1 EnvVar. */
 export interface EnvVar {
   name?: string;
   value?: string;
   valueFrom?: { fieldRef?: { apiVersion?: string; fieldPath?: string }; [k: string]: unknown };
 }
 
+/** core/v1 Probe (also used for lifecycle handlers, which share httpGet). */
 export interface Probe {
   httpGet?: { path?: string; port?: IntOrString; scheme?: string; [k: string]: unknown };
   timeoutSeconds?: number;
@@ -31,6 +36,7 @@ export interface Probe {
   [k: string]: unknown;
 }
 
+/** core/v1 Container (also the shape of init and ephemeral containers). */
 export interface Container {
   name?: string;
   image?: string;
@@ -49,6 +55,7 @@ export interface Container {
   [k: string]: unknown;
 }
 
+/** core/v1 Toleration. */
 export interface Toleration {
   key?: string;
   operator?: string;
@@ -57,11 +64,13 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
+/** core/v1 Volume: a name plus exactly one source member. */
 export interface Volume {
   name?: string;
   [source: string]: unknown;
 }
 
+/** core/v1 PodSpec. */
 export interface PodSpec {
   containers?: Container[];
   initContainers?: Container[];
@@ -91,17 +100,20 @@ export interface PodSpec {
   [k: string]: unknown;
 }
 
+/** core/v1 PodTemplateSpec, inside every workload. */
 export interface PodTemplateSpec {
   metadata?: ObjectMeta;
   spec?: PodSpec;
 }
 
+/** core/v1 Container (also the shape of init and ephemeral containers). */
 export interface ContainerState {
   waiting?: { reason?: string; message?: string };
   running?: { startedAt?: string };
   terminated?: { exitCode?: number; signal?: number; reason?: string; message?: string; startedAt?: string; finishedAt?: string };
 }
 
+/** core/v1 Container (also the shape of init and ephemeral containers). */
 export interface ContainerStatus {
   name?: string;
   ready?: boolean;
@@ -112,6 +124,7 @@ export interface ContainerStatus {
   [k: string]: unknown;
 }
 
+/** core/v1 PodCondition. */
 export interface PodCondition {
   type?: string;
   status?: string;
@@ -121,6 +134,7 @@ export interface PodCondition {
   lastTransitionTime?: string | null;
 }
 
+/** core/v1 PodStatus. */
 export interface PodStatus {
   phase?: string;
   reason?: string;
@@ -135,6 +149,7 @@ export interface PodStatus {
   [k: string]: unknown;
 }
 
+/** core/v1 Pod. */
 export interface Pod extends KObject {
   spec?: PodSpec;
   status?: PodStatus;

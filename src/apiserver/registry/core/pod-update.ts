@@ -12,6 +12,7 @@ import { forbidden, invalid, required } from './field-errors.js';
 import type { Container, PodSpec } from './pod-types.js';
 import { validateTolerations } from './pod-validation.js';
 
+/** The field list of the `pod updates may not change fields other than` message, joined with ','. */
 export const UPDATABLE_POD_SPEC_FIELDS = [
   '`spec.containers[*].image`',
   '`spec.initContainers[*].image`',

@@ -10,9 +10,11 @@ import { validateContainer, type ContainerKind } from './container-validation.js
 import { dns1123Label, dns1123Subdomain, duplicate, forbidden, GoLiteral, invalid, notSupported, qualifiedName, required } from './field-errors.js';
 import type { Container, PodSpec, PodTemplateSpec, Toleration } from './pod-types.js';
 
+/** Pod restart policies in upstream's NotSupported order. */
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const TOLERATION_OPERATORS = ['Equal', 'Exists'];
+/** Taint effects in upstream's NotSupported order. */
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const MAX_INT32 = 2147483647;
 

@@ -102,6 +102,7 @@ export const podStrategy = {
   },
 } satisfies ResourceStrategy<Pod>;
 
+/** The `pods` resource: table data plus its strategy. */
 export const pods: ResourceDef = {
   group: '',
   version: 'v1',

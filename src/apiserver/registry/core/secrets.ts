@@ -64,6 +64,7 @@ function typeErrors(s: Secret): FieldError[] {
   }
 }
 
+/** The secret strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const secretStrategy = {
   defaults(s) {
     s.type ||= 'Opaque';
@@ -95,6 +96,7 @@ export const secretStrategy = {
   },
 } satisfies ResourceStrategy<Secret>;
 
+/** The `secrets` resource: table data plus its strategy. */
 export const secrets: ResourceDef = {
   group: '',
   version: 'v1',

@@ -2,6 +2,7 @@
 import type { KObject } from '../resource.js';
 import type { IntOrString } from './pod-types.js';
 
+/** core/v1 ServicePort. */
 export interface ServicePort {
   name?: string;
   protocol?: string;
@@ -11,6 +12,7 @@ export interface ServicePort {
   nodePort?: number;
 }
 
+/** core/v1 ServiceSpec. */
 export interface ServiceSpec {
   type?: string;
   ports?: ServicePort[];
@@ -31,6 +33,7 @@ export interface ServiceSpec {
   [k: string]: unknown;
 }
 
+/** core/v1 Service. */
 export interface Service extends KObject {
   spec?: ServiceSpec;
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] }; [k: string]: unknown };

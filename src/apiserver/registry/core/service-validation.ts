@@ -17,6 +17,7 @@ const TRAFFIC_POLICIES = ['Cluster', 'Local'];
 const FAMILY_POLICIES = ['PreferDualStack', 'RequireDualStack', 'SingleStack'];
 const FAMILIES = ['IPv4', 'IPv6'];
 const MAX_AFFINITY_SECONDS = 86400;
+/** validation.IsValidIP's message (1.32). */
 export const IP_MSG = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
 
 const goStrings = (l: readonly string[] | undefined) => new GoLiteral(l ? `[]string{${l.map((s) => JSON.stringify(s)).join(', ')}}` : '[]string(nil)');

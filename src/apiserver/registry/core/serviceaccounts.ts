@@ -12,11 +12,13 @@ function cleanSecretReferences(sa: ServiceAccount): void {
   if (sa.secrets) sa.secrets = sa.secrets.map((s) => (s.name === undefined ? {} : { name: s.name }));
 }
 
+/** The serviceAccount strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const serviceAccountStrategy = {
   prepareForCreate: cleanSecretReferences,
   prepareForUpdate: cleanSecretReferences,
 } satisfies ResourceStrategy<ServiceAccount>;
 
+/** The `serviceaccounts` resource: table data plus its strategy. */
 export const serviceaccounts: ResourceDef = {
   group: '',
   version: 'v1',

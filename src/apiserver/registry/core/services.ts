@@ -106,6 +106,7 @@ export function servicePorts(svc: Service): string {
   return ports.length ? ports.join(',') : '<none>';
 }
 
+/** The service strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const serviceStrategy = {
   prepareForUpdate,
   defaults,
@@ -115,6 +116,7 @@ export const serviceStrategy = {
 
 const s = (o: KObject) => o as Service;
 
+/** The `services` resource: table data plus its strategy. */
 export const services: ResourceDef = {
   group: '',
   version: 'v1',

@@ -48,6 +48,7 @@ export function eventView(o: KObject): EventView {
   };
 }
 
+/** The event strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const eventStrategy = {
   validate(e) {
     const view = eventView(e);
@@ -58,6 +59,7 @@ export const eventStrategy = {
 
 const regarding = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((k) => `regarding.${k}`);
 
+/** The `events` resource: table data plus its strategy. */
 export const events: ResourceDef = {
   group: 'events.k8s.io',
   version: 'v1',

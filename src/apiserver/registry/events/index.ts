@@ -2,4 +2,5 @@
 import type { ResourceDef } from '../resource.js';
 import { events } from './events.js';
 
+/** The events.k8s.io/v1 resources. */
 export const eventsResources: ResourceDef[] = [events];
