@@ -1,0 +1,68 @@
+/**
+ * The controller manager: one registry table of controllers, all started over one KubeClient on
+ * one transport (in-process inside the server, HTTPS when run against a remote replica), as
+ * kube-controller-manager starts its controllers from a name → constructor table.
+ */
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { KubeClient } from '../kubeclient/client.js';
+import type { KubeTransport } from '../kubeclient/transport.js';
+import { GarbageCollector } from './garbage-collector/garbage-collector.js';
+import { NamespaceController } from './namespace/namespace-controller.js';
+
+/** What every controller gets. */
+export interface ControllerContext {
+  client: KubeClient;
+  clock: Clock;
+  /** Already carries `controller: <name>`. */
+  log: Logger;
+}
+
+/** A running controller: started once, stopped once; `synced` resolves when its informers have listed. */
+export interface Controller {
+  start(): void;
+  stop(): Promise<void>;
+  readonly synced: Promise<void>;
+}
+
+/** The registry: one line per controller. */
+export const CONTROLLERS: { name: string; create(ctx: ControllerContext): Controller }[] = [
+  { name: 'garbage-collector', create: (ctx) => new GarbageCollector(ctx) },
+  { name: 'namespace', create: (ctx) => new NamespaceController(ctx) },
+];
+
+export interface StartControllersOptions {
+  transport: KubeTransport;
+  clock: Clock;
+  log: Logger;
+  /** Names from CONTROLLERS to run (default: all). */
+  only?: string[];
+}
+
+export interface RunningControllers {
+  /** Resolves once every controller's informers have listed. */
+  synced(): Promise<void>;
+  /** Stops every controller and waits for their workers to finish. */
+  stop(): Promise<void>;
+}
+
+/** Starts the registered controllers; returns at once (they sync in the background). */
+export async function startControllers(opts: StartControllersOptions): Promise<RunningControllers> {
+  const client = new KubeClient(opts.transport);
+  const running: { name: string; c: Controller }[] = [];
+  for (const def of CONTROLLERS) {
+    if (opts.only && !opts.only.includes(def.name)) continue;
+    const c = def.create({ client, clock: opts.clock, log: opts.log.child({ controller: def.name }) });
+    c.start();
+    running.push({ name: def.name, c });
+  }
+  opts.log.info({ controllers: running.map((r) => r.name) }, 'controllers started');
+  return {
+    async synced() {
+      await Promise.all(running.map((r) => r.c.synced));
+    },
+    async stop() {
+      await Promise.all(running.map((r) => r.c.stop()));
+    },
+  };
+}

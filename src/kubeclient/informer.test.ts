@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ManualClock } from '../lib/clock.js';
+import { silentLogger } from '../lib/logger.js';
+import { startInProcessCluster, type InProcessCluster } from '../server/in-process-transport.js';
+import { KubeClient } from './client.js';
+import { KubeApiError } from './errors.js';
+import { Informer } from './informer.js';
+import { eventually } from './testing.js';
+import type { KubeTransport } from './transport.js';
+import type { KubeObject } from './types.js';
+
+let cluster: InProcessCluster;
+let client: KubeClient;
+before(async () => {
+  cluster = await startInProcessCluster();
+  client = new KubeClient(cluster.transport);
+});
+after(() => cluster.stop());
+
+async function namespace(name: string): Promise<{ group: string; version: string; resource: string; namespace: string }> {
+  await client.create({ group: '', version: 'v1', resource: 'namespaces' }, { metadata: { name } });
+  return { group: '', version: 'v1', resource: 'configmaps', namespace: name };
+}
+
+/** The informer's cache as name → resourceVersion, for comparison with a live list. */
+const snapshot = (objs: KubeObject[]) => Object.fromEntries(objs.map((o) => [o.metadata!.name!, o.metadata!.resourceVersion!]).sort());
+
+/** What the handlers saw, replayed into a map: must end up equal to the cache. */
+function recorder(inf: Informer) {
+  const seen = new Map<string, string>();
+  inf.addEventHandler({
+    onAdd: (o) => {
+      assert.ok(!seen.has(o.metadata!.name!), `double add of ${o.metadata!.name}`);
+      seen.set(o.metadata!.name!, o.metadata!.resourceVersion!);
+    },
+    onUpdate: (old, o) => {
+      assert.equal(seen.get(old.metadata!.name!), old.metadata!.resourceVersion);
+      seen.set(o.metadata!.name!, o.metadata!.resourceVersion!);
+    },
+    onDelete: (o) => {
+      assert.ok(seen.delete(o.metadata!.name!), `delete of unknown ${o.metadata!.name}`);
+    },
+  });
+  return seen;
+}
+
+test('the informer mirrors a namespace under concurrent writes', async () => {
+  const ref = await namespace('inf-a');
+  for (let i = 0; i < 10; i++) await client.create(ref, { metadata: { name: `pre-${i}` } });
+  const clock = new ManualClock();
+  const inf = new Informer(client, { resource: ref, pageSize: 3 }, clock, silentLogger());
+  const seen = recorder(inf);
+  inf.start();
+  assert.equal(await inf.waitForSync(), true);
+  assert.equal(inf.list().length, 10);
+
+  const writes: Promise<unknown>[] = [];
+  for (let i = 0; i < 40; i++) {
+    writes.push((async () => {
+      await client.create(ref, { metadata: { name: `c-${i}` }, data: { n: '0' } });
+      await client.patch({ ...ref, name: `c-${i}` }, { data: { n: '1' } });
+      if (i % 3 === 0) await client.delete({ ...ref, name: `c-${i}` });
+      if (i < 10) await client.delete({ ...ref, name: `pre-${i}` });
+    })());
+  }
+  await Promise.all(writes);
+  const live = await client.list(ref);
+  await eventually(() => {
+    assert.deepEqual(snapshot(inf.list()), snapshot(live.items));
+    return true;
+  }, { clock });
+  assert.deepEqual(Object.fromEntries([...seen].sort()), snapshot(live.items));
+  assert.equal(inf.get('inf-a', 'c-1')?.data && (inf.get('inf-a', 'c-1')!.data as { n: string }).n, '1');
+  assert.equal(inf.lastResourceVersion, live.metadata.resourceVersion);
+
+  const late: string[] = [];
+  inf.addEventHandler({ onAdd: (o) => late.push(o.metadata!.name!) });
+  assert.equal(late.length, inf.list().length, 'a late handler is replayed the cache');
+  await inf.stop();
+});
+
+/** Wraps a transport: lists are counted; each watch may be replaced by a scripted failure. */
+function scripted(inner: KubeTransport, script: ((attempt: number) => Promise<'pass' | 'end-after-one'>)) {
+  const stats = { lists: 0, watches: 0 };
+  const t: KubeTransport = {
+    request(r) {
+      if (r.method === 'GET') stats.lists++;
+      return inner.request(r);
+    },
+    async watch(path, query, onEvent, signal) {
+      const what = await script(++stats.watches);
+      if (what === 'pass') return inner.watch(path, query, onEvent, signal);
+      const ctl = new AbortController();
+      signal.addEventListener('abort', () => ctl.abort());
+      return inner.watch(path, query, (ev) => {
+        onEvent(ev);
+        ctl.abort();
+      }, ctl.signal);
+    },
+  };
+  return { t, stats };
+}
+
+test('the informer relists on an HTTP 410 and reports what changed meanwhile', async () => {
+  const ref = await namespace('inf-b');
+  await client.create(ref, { metadata: { name: 'gone' } });
+  await client.create(ref, { metadata: { name: 'kept' } });
+  const { t, stats } = scripted(cluster.transport, async (n) => {
+    if (n === 1) {
+      // The watch is refused as too old after changes the informer never saw.
+      await client.delete({ ...ref, name: 'gone' });
+      await client.create(ref, { metadata: { name: 'new' } });
+      throw new KubeApiError(410, 'Expired', 'too old resource version: 1 (5)');
+    }
+    return 'pass';
+  });
+  const clock = new ManualClock();
+  const inf = new Informer(new KubeClient(t), { resource: ref }, clock, silentLogger());
+  const deleted: string[] = [];
+  inf.addEventHandler({ onDelete: (o) => deleted.push(o.metadata!.name!) });
+  const seen = recorder(inf);
+  inf.start();
+  await eventually(() => stats.watches >= 2, { clock });
+  assert.equal(stats.lists, 2, 'one relist after the 410');
+  assert.deepEqual(deleted, ['gone']);
+  assert.deepEqual([...seen.keys()].sort(), ['kept', 'new']);
+  await client.create(ref, { metadata: { name: 'after' } });
+  await eventually(() => inf.get('inf-b', 'after'), { clock });
+  await inf.stop();
+});
+
+test('an ERROR 410 event relists; a cleanly ended watch resumes without relisting', async () => {
+  const ref = await namespace('inf-c');
+  let expireNext = false;
+  const inner = cluster.transport;
+  const stats = { lists: 0, watches: 0 };
+  const t: KubeTransport = {
+    request(r) {
+      stats.lists++;
+      return inner.request(r);
+    },
+    async watch(path, query, onEvent, signal) {
+      stats.watches++;
+      if (expireNext) {
+        expireNext = false;
+        onEvent({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } });
+        return;
+      }
+      // Every watch ends cleanly after one event, as a server-side timeout would.
+      const ctl = new AbortController();
+      signal.addEventListener('abort', () => ctl.abort());
+      return inner.watch(path, query, (ev) => {
+        onEvent(ev);
+        ctl.abort();
+      }, ctl.signal);
+    },
+  };
+  const clock = new ManualClock();
+  const inf = new Informer(new KubeClient(t), { resource: ref }, clock, silentLogger());
+  inf.start();
+  await inf.waitForSync();
+  for (const n of ['a', 'b', 'c']) {
+    await client.create(ref, { metadata: { name: n } });
+    await eventually(() => inf.get('inf-c', n), { clock });
+  }
+  assert.equal(stats.lists, 1, 'resumed from the last resourceVersion each time');
+  expireNext = true;
+  await client.create(ref, { metadata: { name: 'd' } });
+  await eventually(() => inf.get('inf-c', 'd'), { clock });
+  assert.equal(stats.lists, 2);
+  await inf.stop();
+});
+
+test('the informer backs off while the server is unreachable and recovers', async () => {
+  const ref = await namespace('inf-d');
+  let down = 3;
+  const t: KubeTransport = {
+    request(r) {
+      if (down > 0) {
+        down--;
+        return Promise.reject(new Error('connect ECONNREFUSED'));
+      }
+      return cluster.transport.request(r);
+    },
+    watch: (...a) => cluster.transport.watch(...a),
+  };
+  const clock = new ManualClock();
+  const inf = new Informer(new KubeClient(t), { resource: ref }, clock, silentLogger());
+  inf.start();
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(inf.hasSynced(), false);
+  assert.equal(down, 2, 'waits for the backoff before the second try');
+  await eventually(() => inf.hasSynced(), { clock, stepMs: 1000 });
+  await inf.stop();
+  assert.equal(await inf.waitForSync(), true);
+});

@@ -1,0 +1,113 @@
+/**
+ * The transport our own controllers use inside the server process: requests go straight to
+ * `ApiServer.handle` as transport-neutral ApiRequests (no sockets, no TLS), watch streams are run
+ * in-process and parsed line by line exactly as the HTTPS transport parses them. Because it goes
+ * through the same handlers, authorization and admission as any client, controllers stay honest
+ * clients of the API (shared/ARCHITECTURE.md rule 1).
+ */
+import { ApiServer } from '../apiserver/api-server.js';
+import { builtinIndexes, builtinResources } from '../apiserver/registry/builtin.js';
+import type { ApiStream, UserInfo } from '../apiserver/endpoints/types.js';
+import { KubeApiError } from '../kubeclient/errors.js';
+import { encodeBody, parseBody, watchLineParser, type KubeTransport } from '../kubeclient/transport.js';
+import { realClock, type Clock } from '../lib/clock.js';
+import { silentLogger, type Logger } from '../lib/logger.js';
+import { openMemoryStore } from '../store/memory/memory-store.js';
+import { bootstrapCluster } from './bootstrap.js';
+import { kubernetesVersion } from './version.js';
+
+/** The identity in-process controllers act as, as kube-controller-manager's (system:masters here). */
+export const CONTROLLER_MANAGER_USER: UserInfo = { name: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] };
+
+const isStream = (b: unknown): b is ApiStream => typeof b === 'object' && b !== null && !Buffer.isBuffer(b) && typeof (b as ApiStream).run === 'function';
+
+function header(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function bodyText(b: string | Buffer): string {
+  return typeof b === 'string' ? b : b.toString('utf8');
+}
+
+/** A KubeTransport that calls `api.handle` directly, acting as `user`. */
+export function inProcessTransport(api: ApiServer, user: UserInfo = CONTROLLER_MANAGER_USER): KubeTransport {
+  const idle = new AbortController().signal;
+  return {
+    async request(r) {
+      const { data, contentType } = encodeBody(r);
+      const res = await api.handle({
+        method: r.method,
+        path: r.path,
+        query: new URLSearchParams(r.query ?? {}),
+        headers: { accept: r.accept ?? 'application/json', 'content-type': contentType, 'user-agent': 'eksplane-in-process' },
+        body: data,
+        user,
+        signal: idle,
+      });
+      if (isStream(res.body)) throw new Error(`${r.method} ${r.path} answered with a stream`);
+      return { status: res.status, body: parseBody(bodyText(res.body), header(res.headers['content-type'])) };
+    },
+
+    async watch(path, query, onEvent, signal) {
+      if (signal.aborted) return;
+      const res = await api.handle({
+        method: 'GET',
+        path,
+        query: new URLSearchParams({ ...query, watch: 'true' }),
+        headers: { accept: 'application/json', 'user-agent': 'eksplane-in-process' },
+        user,
+        signal,
+      });
+      if (!isStream(res.body)) throw KubeApiError.from(res.status, parseBody(bodyText(res.body), header(res.headers['content-type'])));
+      if (res.status !== 200) throw KubeApiError.from(res.status, undefined);
+      const feed = watchLineParser(onEvent);
+      let failure: unknown;
+      const stop = new AbortController();
+      const onAbort = () => stop.abort();
+      signal.addEventListener('abort', onAbort);
+      try {
+        await res.body.run((chunk) => {
+          if (stop.signal.aborted) return false;
+          try {
+            // Delivered synchronously, in order; a failing consumer ends its own watch only.
+            feed(chunk);
+          } catch (err) {
+            failure = err;
+            stop.abort();
+            return false;
+          }
+          return true;
+        }, stop.signal);
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+      if (failure !== undefined && !signal.aborted) throw failure;
+    },
+  };
+}
+
+/** An in-memory API server with the built-in resources and bootstrap namespaces, and a transport to it. */
+export interface InProcessCluster {
+  api: ApiServer;
+  transport: KubeTransport;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a throw-away cluster on the memory store: for tests of clients and controllers, and for
+ * quick in-process experiments. `clock` is the API server's clock (timestamps).
+ */
+export async function startInProcessCluster(opts: { clock?: Clock; log?: Logger; user?: UserInfo } = {}): Promise<InProcessCluster> {
+  const store = await openMemoryStore();
+  const api = new ApiServer({ store, clock: opts.clock ?? realClock, log: opts.log ?? silentLogger(), resources: builtinResources, indexes: builtinIndexes, version: kubernetesVersion() });
+  await api.start();
+  await bootstrapCluster(api);
+  return {
+    api,
+    transport: inProcessTransport(api, opts.user),
+    async stop() {
+      api.stop();
+      await store.close();
+    },
+  };
+}
