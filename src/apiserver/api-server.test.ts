@@ -197,6 +197,28 @@ describe('ApiServer core', () => {
     assert.equal(bad.status, 400);
   });
 
+  it('binds pods once and allocates service addresses', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bind-me' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
+    assert.equal((await call(api, 'POST', '/api/v1/namespaces/default/pods', pod)).status, 201);
+    const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } };
+    const b = await call(api, 'POST', '/api/v1/namespaces/default/pods/bind-me/binding', binding);
+    assert.equal(b.status, 201, JSON.stringify(b.body));
+    assert.equal((await call(api, 'GET', '/api/v1/namespaces/default/pods/bind-me')).body.spec.nodeName, 'node-1');
+    const again = await call(api, 'POST', '/api/v1/namespaces/default/pods/bind-me/binding', binding);
+    assert.equal(again.status, 409);
+    const svc = (name: string, spec: object) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 80 }], ...spec } });
+    const a = await call(api, 'POST', '/api/v1/namespaces/default/services', svc('a', { type: 'NodePort' }));
+    assert.equal(a.status, 201, JSON.stringify(a.body));
+    assert.match(a.body.spec.clusterIP, /^10\.100\.\d+\.\d+$/);
+    assert.ok(a.body.spec.ports[0].nodePort >= 30000 && a.body.spec.ports[0].nodePort <= 32767);
+    const taken = await call(api, 'POST', '/api/v1/namespaces/default/services', svc('b', { clusterIP: a.body.spec.clusterIP }));
+    assert.equal(taken.status, 422);
+    assert.match(taken.body.message, /provided IP is already allocated/);
+    await call(api, 'DELETE', '/api/v1/namespaces/default/services/a');
+    const reuse = await call(api, 'POST', '/api/v1/namespaces/default/services', svc('c', { clusterIP: a.body.spec.clusterIP }));
+    assert.equal(reuse.status, 201, 'a deleted service releases its address');
+  });
+
   it('honours dryRun=All without persisting', async () => {
     const r = await call(api, 'POST', '/api/v1/namespaces/default/configmaps?dryRun=All', cm('dry'));
     assert.equal(r.status, 201);

@@ -42,7 +42,11 @@ function subresourceVerbs(d: ResourceDef): { sub: string; kind: { group: string;
   const out = [];
   if (d.subresources?.status) out.push({ sub: 'status', kind: { group: d.group, version: d.version, kind: d.kind }, verbs: ['get', 'patch', 'update'] });
   if (d.subresources?.scale) out.push({ sub: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
-  if (d.plural === 'namespaces') out.push({ sub: 'finalize', kind: { group: '', version: 'v1', kind: 'Namespace' }, verbs: ['update'] });
+  for (const sub of Object.keys(d.strategy.subresourceUpdates ?? {})) {
+    // finalize is written with PUT; the others (binding) are created with POST.
+    const kind = sub === 'binding' ? 'Binding' : d.kind;
+    out.push({ sub, kind: { group: d.group, version: d.version, kind }, verbs: sub === 'finalize' ? ['update'] : ['create'] });
+  }
   return out;
 }
 

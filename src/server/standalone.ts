@@ -16,7 +16,9 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { createCA, issueClientCert, issueServerCert, type CertKeyPair } from '../lib/pki.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
+import { startControllers } from '../controllers/manager.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { inProcessTransport } from './in-process-transport.js';
 import { startCompactor } from './compactor.js';
 import { kubernetesVersion } from './version.js';
 
@@ -54,6 +56,7 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
   });
   const port = (server.address() as AddressInfo).port;
   await bootstrapCluster(api, { ip: host, port });
+  const controllers = await startControllers({ transport: inProcessTransport(api), clock, log });
   const stopCompactor = startCompactor(store, clock, log, opts.compactionIntervalMs);
   const url = `https://${host}:${port}`;
   await writeKubeconfig(
@@ -66,6 +69,7 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
     api,
     async stop() {
       stopCompactor();
+      await controllers.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       api.stop();

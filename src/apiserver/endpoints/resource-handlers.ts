@@ -45,7 +45,7 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
   if (['get', 'update', 'patch', 'delete'].includes(info.verb) && !info.name) throw methodNotAllowed();
   const dryRun = parseDryRun(req.query);
   const sub = info.subresource;
-  if (sub && !(sub === 'status' && def.subresources?.status) && !(sub === 'scale' && def.subresources?.scale) && !(sub === 'finalize' && def.plural === 'namespaces'))
+  if (sub && !(sub === 'status' && def.subresources?.status) && !(sub === 'scale' && def.subresources?.scale) && !def.strategy.subresourceUpdates?.[sub])
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
 
   switch (info.verb) {
@@ -74,6 +74,12 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
       return json(200, listJson(def, r));
     }
     case 'create': {
+      if (info.name && sub && def.strategy.subresourceUpdates?.[sub]) {
+        // A POST to a writable subresource (pods/binding): the body changes the stored object.
+        const body = decodeObject(req.body, req.headers['content-type']);
+        await gs.update(ns, info.name, () => body, { dryRun, subresource: sub });
+        return json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+      }
       if (info.name) throw methodNotAllowed();
       const decoded = decodeObject(req.body, req.headers['content-type'], { apiVersion: groupVersion(def), kind: def.kind });
       checkKind(def, decoded);

@@ -70,14 +70,25 @@ export class GenericStore {
 
   /** Creates the object; `obj.metadata.namespace` must already be the request's namespace. */
   async create(obj: KObject, opts: WriteOptions = {}): Promise<KObject> {
+    if (!this.def.strategy.allocate) return this.createNow(obj, opts);
+    // Allocating creates run one at a time: each sees what the previous one took.
+    const run = this.allocating.then(() => this.createNow(obj, opts));
+    this.allocating = run.then(() => {}, () => {});
+    return run;
+  }
+
+  private allocating: Promise<void> = Promise.resolve();
+
+  private async createNow(obj: KObject, opts: WriteOptions): Promise<KObject> {
     const { def } = this;
     const meta = (obj.metadata ??= {});
     const now = this.clock.now();
     obj.apiVersion = groupVersion(def);
     obj.kind = def.kind;
-    this.beforeCreate(obj, meta, now);
+    // The name is generated first, as upstream's BeforeCreate, so strategies can use it (job-name labels).
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = generateName(meta.generateName!);
+    this.beforeCreate(obj, meta, now);
     this.validate(obj, undefined);
     const allocErrs = def.strategy.allocate?.(obj, peers(this.cache)) ?? [];
     if (allocErrs.length) throw invalid(def.kind, def.group, meta.name ?? '', allocErrs);

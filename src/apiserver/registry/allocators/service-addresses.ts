@@ -27,17 +27,18 @@ export interface ServiceAllocatorOptions {
 
 export const EKS_SERVICE_ALLOCATOR: ServiceAllocatorOptions = { serviceCidr: '10.100.0.0/16', nodePortRange: [30000, 32767] };
 
-/** Builds the allocate hook for the services resource. Claims not yet stored are remembered for a moment so concurrent creates do not collide. */
+/**
+ * Builds the allocate hook for the services resource. The generic store runs allocating creates
+ * one at a time, so the existing Services are all the bookkeeping there is.
+ */
 export function serviceAllocator(opts: ServiceAllocatorOptions = EKS_SERVICE_ALLOCATOR) {
   const [base, bits] = parseCidr(opts.serviceCidr);
   const size = 2 ** (32 - bits);
-  const pendingIps = new Set<number>();
-  const pendingPorts = new Set<number>();
 
   return (obj: KObject, peers: Iterable<KObject>): FieldError[] => {
     const spec = ((obj.spec ??= {}) as ServiceSpec);
-    const usedIps = new Set(pendingIps);
-    const usedPorts = new Set(pendingPorts);
+    const usedIps = new Set<number>();
+    const usedPorts = new Set<number>();
     for (const p of peers) {
       const ps = p.spec as ServiceSpec | undefined;
       for (const ip of ps?.clusterIPs ?? (ps?.clusterIP ? [ps.clusterIP] : [])) if (ip !== 'None') usedIps.add(ipToInt(ip));
@@ -48,11 +49,7 @@ export function serviceAllocator(opts: ServiceAllocatorOptions = EKS_SERVICE_ALL
       if (!spec.clusterIP) {
         const ip = pickFree(size, (i) => i >= 2 && i < size - 1 && !usedIps.has(base + i));
         if (ip === undefined) errs.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs', detail: 'failed to allocate IP: range is full', value: [] });
-        else {
-          pendingIps.add(base + ip);
-          setTimeout(() => pendingIps.delete(base + ip), 5000).unref();
-          spec.clusterIP = intToIp(base + ip);
-        }
+        else spec.clusterIP = intToIp(base + ip);
       } else if (spec.clusterIP !== 'None') {
         const n = ipToInt(spec.clusterIP);
         if (Number.isNaN(n) || n < base || n >= base + size)
@@ -80,8 +77,6 @@ export function serviceAllocator(opts: ServiceAllocatorOptions = EKS_SERVICE_ALL
         }
         port.nodePort = lo + off;
         usedPorts.add(port.nodePort);
-        pendingPorts.add(port.nodePort);
-        setTimeout(() => pendingPorts.delete(lo + off), 5000).unref();
       });
     }
     return errs;

@@ -11,6 +11,8 @@ import { deepEqual } from '../../../apimachinery/json.js';
 import { ageColumn, column, formatLabels } from './printing.js';
 import { externallyAccessible, needsClusterIP, needsNodePort, serviceType, type Service } from './service-types.js';
 import { validateService, validateServiceUpdate } from './service-validation.js';
+import type { FieldError } from '../../../apimachinery/errors.js';
+import { serviceAllocator } from '../allocators/service-addresses.js';
 
 const DEFAULT_AFFINITY_SECONDS = 10800;
 
@@ -109,6 +111,7 @@ export function servicePorts(svc: Service): string {
 /** The service strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const serviceStrategy = {
   prepareForUpdate,
+  allocate: serviceAllocator() as (obj: Service, peers: Iterable<Service>) => FieldError[],
   defaults,
   validate: validateService,
   validateUpdate: validateServiceUpdate,
