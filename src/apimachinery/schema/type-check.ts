@@ -1,0 +1,103 @@
+/**
+ * JSON type checking of built-in kinds: the first value whose JSON type the Go field cannot hold,
+ * reported as kube-apiserver's decoder does
+ * (`json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32`),
+ * so strategies only ever see well-typed objects and bad input is a 400, never a 500.
+ */
+import { lookupField, messageFor, messageInfo, type FieldInfo, type GVK } from './types.js';
+
+const INTS = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
+const FLOATS = new Set(['double', 'float']);
+
+/** The decoder's message for the first mistyped value in `obj`, or undefined when all types fit. */
+export function findTypeError(gvk: GVK, obj: unknown): string | undefined {
+  const message = messageFor(gvk);
+  return message ? checkMessage(message, obj, '') : undefined;
+}
+
+function jsonType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return 'number';
+  return typeof v;
+}
+
+function goName(message: string): string {
+  const parts = message.split('.');
+  return `${parts[parts.length - 2]}.${parts[parts.length - 1]}`;
+}
+
+function goType(f: FieldInfo): string {
+  const base = f.scalar ? (f.type === 'double' ? 'float64' : f.type === 'float' ? 'float32' : f.type === 'bytes' ? '[]uint8' : f.type) : goName(f.type);
+  if (f.map) return `map[string]${base}`;
+  return f.repeated ? `[]${base}` : base;
+}
+
+function checkMessage(message: string, obj: unknown, path: string): string | undefined {
+  if (obj === null) return undefined;
+  const info = messageInfo(message);
+  if (!info) return undefined;
+  if (info.special) return checkSpecial(info.special, obj, path, goName(message));
+  if (typeof obj !== 'object' || Array.isArray(obj)) return `json: cannot unmarshal ${jsonType(obj)} into Go value of type ${goName(message)}`;
+  for (const [key, value] of Object.entries(obj as Record<string, unknown>)) {
+    const f = lookupField(message, key);
+    if (!f || f.unresolved) continue;
+    const err = checkField(f, value, path ? `${path}.${key}` : key, message);
+    if (err) return err;
+  }
+  return undefined;
+}
+
+function checkField(f: FieldInfo, v: unknown, path: string, owner: string): string | undefined {
+  if (v === null) return undefined;
+  const mismatch = () => `json: cannot unmarshal ${jsonType(v)} into Go struct field ${owner.split('.').pop()}.${path} of type ${goType(f)}`;
+  if (f.map) {
+    if (typeof v !== 'object' || Array.isArray(v)) return mismatch();
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      const err = checkValue(f, x, `${path}.${k}`, owner, mismatch);
+      if (err) return err;
+    }
+    return undefined;
+  }
+  if (f.repeated && f.type !== 'bytes') {
+    if (!Array.isArray(v)) return mismatch();
+    for (let i = 0; i < v.length; i++) {
+      const err = checkValue(f, v[i], `${path}[${i}]`, owner, mismatch);
+      if (err) return err;
+    }
+    return undefined;
+  }
+  return checkValue(f, v, path, owner, mismatch);
+}
+
+function checkValue(f: FieldInfo, v: unknown, path: string, owner: string, mismatch: () => string): string | undefined {
+  if (v === null) return undefined;
+  if (!f.scalar) return checkMessage(f.type, v, path);
+  const t = f.type;
+  if (t === 'string' || t === 'bytes') return typeof v === 'string' ? undefined : mismatch();
+  if (t === 'bool') return typeof v === 'boolean' ? undefined : mismatch();
+  if (INTS.has(t)) {
+    if (typeof v !== 'number') return mismatch();
+    return Number.isInteger(v) ? undefined : `json: cannot unmarshal number ${v} into Go struct field ${owner.split('.').pop()}.${path} of type ${t}`;
+  }
+  if (FLOATS.has(t)) return typeof v === 'number' ? undefined : mismatch();
+  return undefined;
+}
+
+function checkSpecial(kind: string, v: unknown, path: string, type: string): string | undefined {
+  const bad = () => `json: cannot unmarshal ${jsonType(v)} into Go struct field .${path} of type ${type}`;
+  switch (kind) {
+    case 'time':
+    case 'micro-time':
+    case 'duration':
+      return typeof v === 'string' ? undefined : bad();
+    case 'int-or-string':
+      return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) ? undefined : bad();
+    case 'quantity':
+      return typeof v === 'string' || typeof v === 'number' ? undefined : bad();
+    case 'string-list':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string') ? undefined : bad();
+    default:
+      return undefined;
+  }
+}
