@@ -3,13 +3,19 @@
  * reported as kube-apiserver's decoder does
  * (`json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32`),
  * so strategies only ever see well-typed objects and bad input is a 400, never a 500.
+ *
+ * Like decoding into Go and encoding back, nulls are normalized on the way: a null struct field
+ * is dropped, and a null inside a map or list becomes the element type's zero value.
  */
 import { lookupField, messageFor, messageInfo, type FieldInfo, type GVK } from './types.js';
 
 const INTS = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
 const FLOATS = new Set(['double', 'float']);
 
-/** The decoder's message for the first mistyped value in `obj`, or undefined when all types fit. */
+/**
+ * The decoder's message for the first mistyped value in `obj`, or undefined when all types fit.
+ * Normalizes nulls in `obj` in place (see the module comment).
+ */
 export function findTypeError(gvk: GVK, obj: unknown): string | undefined {
   const message = messageFor(gvk);
   return message ? checkMessage(message, obj, '') : undefined;
@@ -39,9 +45,14 @@ function checkMessage(message: string, obj: unknown, path: string): string | und
   if (!info) return undefined;
   if (info.special) return checkSpecial(info.special, obj, path, goName(message));
   if (typeof obj !== 'object' || Array.isArray(obj)) return `json: cannot unmarshal ${jsonType(obj)} into Go value of type ${goName(message)}`;
-  for (const [key, value] of Object.entries(obj as Record<string, unknown>)) {
+  const rec = obj as Record<string, unknown>;
+  for (const [key, value] of Object.entries(rec)) {
     const f = lookupField(message, key);
     if (!f || f.unresolved) continue;
+    if (value === null) {
+      delete rec[key];
+      continue;
+    }
     const err = checkField(f, value, path ? `${path}.${key}` : key, message);
     if (err) return err;
   }
@@ -53,8 +64,10 @@ function checkField(f: FieldInfo, v: unknown, path: string, owner: string): stri
   const mismatch = () => `json: cannot unmarshal ${jsonType(v)} into Go struct field ${owner.split('.').pop()}.${path} of type ${goType(f)}`;
   if (f.map) {
     if (typeof v !== 'object' || Array.isArray(v)) return mismatch();
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      const err = checkValue(f, x, `${path}.${k}`, owner, mismatch);
+    const m = v as Record<string, unknown>;
+    for (const [k, x] of Object.entries(m)) {
+      if (x === null) m[k] = zero(f);
+      const err = checkValue(f, m[k], `${path}.${k}`, owner, mismatch);
       if (err) return err;
     }
     return undefined;
@@ -62,6 +75,7 @@ function checkField(f: FieldInfo, v: unknown, path: string, owner: string): stri
   if (f.repeated && f.type !== 'bytes') {
     if (!Array.isArray(v)) return mismatch();
     for (let i = 0; i < v.length; i++) {
+      if (v[i] === null) v[i] = zero(f);
       const err = checkValue(f, v[i], `${path}[${i}]`, owner, mismatch);
       if (err) return err;
     }
@@ -82,6 +96,14 @@ function checkValue(f: FieldInfo, v: unknown, path: string, owner: string, misma
   }
   if (FLOATS.has(t)) return typeof v === 'number' ? undefined : mismatch();
   return undefined;
+}
+
+/** The zero value of a field's element type, as Go gives a null element. */
+function zero(f: FieldInfo): unknown {
+  if (!f.scalar) return messageInfo(f.type)?.special ? '' : {};
+  if (f.type === 'string' || f.type === 'bytes') return '';
+  if (f.type === 'bool') return false;
+  return 0;
 }
 
 function checkSpecial(kind: string, v: unknown, path: string, type: string): string | undefined {

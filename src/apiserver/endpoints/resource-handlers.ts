@@ -187,6 +187,11 @@ function parseDryRun(q: URLSearchParams): boolean {
 /** The object's kind and apiVersion must be this resource's (or absent, as client-node sends). */
 function checkKind(def: ResourceDef, obj: KObject): void {
   const gv = groupVersion(def);
+  for (const k of ['apiVersion', 'kind'] as const)
+    if (obj[k] !== undefined && obj[k] !== null && typeof obj[k] !== 'string')
+      throw badRequest(`json: cannot unmarshal ${Array.isArray(obj[k]) ? 'array' : typeof obj[k]} into Go struct field TypeMeta.${k} of type string`);
+  if (obj.kind === null) delete obj.kind;
+  if (obj.apiVersion === null) delete obj.apiVersion;
   if (obj.kind !== undefined && obj.kind !== def.kind)
     throw badRequest(`${obj.kind} in version "${(obj.apiVersion ?? '').split('/').pop()}" cannot be handled as a ${def.kind}: no kind "${obj.kind}" is registered for version "${gv}"`);
   if (obj.apiVersion !== undefined && obj.apiVersion !== gv) throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`);
