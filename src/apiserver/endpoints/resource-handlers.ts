@@ -2,7 +2,7 @@
  * The verbs on one resource, over the generic store: get, list, watch, create, update, patch,
  * delete, deletecollection, and the status, scale and namespace finalize subresources.
  */
-import { badRequest, methodNotAllowed, notFound, StatusError } from '../../apimachinery/errors.js';
+import { badRequest, invalid, methodNotAllowed, notFound, StatusError } from '../../apimachinery/errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../apimachinery/json.js';
 import { applyStrategicMergePatch } from '../../apimachinery/strategic-merge-patch.js';
 import { applyJsonPatch, applyMergePatch } from '../../apimachinery/patch.js';
@@ -84,6 +84,12 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
       const decoded = decodeObject(req.body, req.headers['content-type'], { apiVersion: groupVersion(def), kind: def.kind });
       checkKind(def, decoded);
       const { obj, warnings } = validateFields(def, decoded, fieldValidationMode(req.query));
+      if (def.review) {
+        const errs = def.strategy.validate?.(obj) ?? [];
+        if (errs.length) throw invalid(def.kind, def.group, obj.metadata?.name ?? '', errs);
+        const answer = await def.review(obj, { user: req.user, namespace: ns, now: env.clock.now() });
+        return json(201, { ...answer, apiVersion: groupVersion(def), kind: def.kind }, warningHeaders(warnings));
+      }
       if (def.namespaced) {
         const given = obj.metadata?.namespace;
         if (given && given !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');

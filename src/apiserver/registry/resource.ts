@@ -85,6 +85,13 @@ export interface ResourceStrategy<T extends KObject = KObject> {
   deletionBlocked?(obj: T): boolean;
 }
 
+/** Who is asking, for `review` resources. */
+export interface ReviewContext {
+  user: { name: string; uid?: string; groups: string[]; extra?: Record<string, string[]> };
+  namespace?: string;
+  now: number;
+}
+
 /** A column of the Table view (kubectl get), as upstream's printers. */
 export interface PrinterColumn {
   name: string;
@@ -128,6 +135,12 @@ export interface ResourceDef<T extends KObject = KObject> {
   nameRule?: 'subdomain' | 'label' | 'path-segment';
   /** Table columns after Name (Age is added at the end unless a column named Age exists). */
   printerColumns?: PrinterColumn[];
+  /**
+   * A create-only resource that computes an answer and stores nothing (TokenReview,
+   * SubjectAccessReview, SelfSubjectReview …): POST runs this with the caller and returns 201
+   * with the result. Declare `verbs: ['create']` with it.
+   */
+  review?: (obj: T, ctx: ReviewContext) => T | Promise<T>;
   /** PUT of a missing object creates it (as upstream for e.g. leases and endpoints). */
   allowCreateOnUpdate?: boolean;
   strategy: ResourceStrategy<T>;
