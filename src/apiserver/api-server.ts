@@ -58,16 +58,40 @@ export class ApiServer {
       opts.log.error({ err }, 'watch cache failed; the API server is not ready');
       this.ready = false;
     });
-    for (const def of opts.resources) {
-      const gs = new GenericStore(def, opts.store, this.cache, opts.clock);
-      this.stores.set(`${def.group}/${def.plural}`, gs);
-      this.byResource.set(`${groupVersion(def)}/${def.plural}`, gs);
-    }
+    for (const def of opts.resources) this.register(def);
     this.env = { store: opts.store, cache: this.cache, clock: opts.clock, storeFor: (g, p) => this.stores.get(`${g}/${p}`) };
   }
 
+  /** The resources served now, in discovery order. */
   get resources(): ResourceDef[] {
-    return this.opts.resources;
+    return this.defs;
+  }
+
+  private readonly defs: ResourceDef[] = [];
+
+  /** Starts serving a resource (e.g. a custom resource once its CRD is established). */
+  register(def: ResourceDef): GenericStore {
+    this.unregister(def.group, def.version, def.plural);
+    const gs = new GenericStore(def, this.opts.store, this.cache, this.opts.clock);
+    if (!this.stores.has(`${def.group}/${def.plural}`)) this.stores.set(`${def.group}/${def.plural}`, gs);
+    this.byResource.set(`${groupVersion(def)}/${def.plural}`, gs);
+    this.defs.push(def);
+    this.openapiDocs.clear();
+    return gs;
+  }
+
+  /** Stops serving a resource version; its stored objects stay until deleted. */
+  unregister(group: string, version: string, plural: string): void {
+    const gs = this.byResource.get(`${group ? `${group}/` : ''}${version}/${plural}`);
+    if (!gs) return;
+    this.byResource.delete(`${groupVersion(gs.def)}/${plural}`);
+    this.defs.splice(this.defs.indexOf(gs.def), 1);
+    if (this.stores.get(`${group}/${plural}`) === gs) {
+      this.stores.delete(`${group}/${plural}`);
+      const other = [...this.byResource.values()].find((x) => x.def.group === group && x.def.plural === plural);
+      if (other) this.stores.set(`${group}/${plural}`, other);
+    }
+    this.openapiDocs.clear();
   }
 
   /** Loads the cache; the server answers /readyz ok afterwards. */
@@ -119,29 +143,29 @@ export class ApiServer {
       case '/apis': {
         const agg = wantsAggregated(req.headers.accept);
         if (agg) {
-          const doc = aggregatedDiscovery(this.opts.resources, path === '/api') as { apiVersion: string };
+          const doc = aggregatedDiscovery(this.defs, path === '/api') as { apiVersion: string };
           if (agg === 'v2beta1') doc.apiVersion = 'apidiscovery.k8s.io/v2beta1';
           return { status: 200, headers: { 'content-type': agg === 'v2' ? AGGREGATED_V2 : AGGREGATED_V2BETA1, vary: 'Accept' }, body: JSON.stringify(doc) };
         }
-        return json(200, path === '/api' ? apiVersions(this.opts.serverAddress ?? '127.0.0.1:443') : apiGroupList(this.opts.resources), { vary: 'Accept' });
+        return json(200, path === '/api' ? apiVersions(this.opts.serverAddress ?? '127.0.0.1:443') : apiGroupList(this.defs), { vary: 'Accept' });
       }
       case '/openapi/v3':
-        return json(200, openapiIndex(this.opts.resources, (gv) => this.openapiDoc(gv)));
+        return json(200, openapiIndex(this.defs, (gv) => this.openapiDoc(gv)));
     }
     if (path.startsWith('/openapi/v3/')) {
       const gv = path.slice('/openapi/v3/'.length).replace(/^apis?\//, '');
-      if (!this.opts.resources.some((d) => groupVersion(d) === gv)) throw NOT_FOUND();
+      if (!this.defs.some((d) => groupVersion(d) === gv)) throw NOT_FOUND();
       return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, immutable' }, body: this.openapiDoc(gv) };
     }
     const parts = path.split('/').filter(Boolean);
     if (parts[0] === 'apis' && parts.length === 2) {
-      const g = apiGroup(this.opts.resources, parts[1]!);
+      const g = apiGroup(this.defs, parts[1]!);
       if (!g) throw NOT_FOUND();
       return json(200, g);
     }
     if ((parts[0] === 'api' && parts.length === 2) || (parts[0] === 'apis' && parts.length === 3)) {
       const [group, version] = parts[0] === 'api' ? ['', parts[1]!] : [parts[1]!, parts[2]!];
-      const list = apiResourceList(this.opts.resources, group, version);
+      const list = apiResourceList(this.defs, group, version);
       if (!list) throw NOT_FOUND();
       return json(200, list);
     }
@@ -160,7 +184,7 @@ export class ApiServer {
     let doc = this.openapiDocs.get(gv);
     if (!doc) {
       const [group, version] = gv.includes('/') ? gv.split('/') as [string, string] : ['', gv];
-      doc = JSON.stringify(openapiDocument(this.opts.resources, group, version));
+      doc = JSON.stringify(openapiDocument(this.defs, group, version));
       this.openapiDocs.set(gv, doc);
     }
     return doc;
