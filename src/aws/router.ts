@@ -16,7 +16,7 @@ import { ERRORS, serializeError, toAwsError } from './protocol/errors.js';
 import type { AwsHttpRequest, AwsHttpResponse } from './protocol/http.js';
 import { jsonTargetOperation, parseJsonInput, serializeJsonOutput } from './protocol/json.js';
 import { parseQueryInput, queryParams } from './protocol/query-input.js';
-import { serializeQueryOutput } from './protocol/query-xml.js';
+import { serializeQueryJson, serializeQueryOutput } from './protocol/query-xml.js';
 import { classifyAwsRequest } from './protocol/request-kind.js';
 import { matchRestJson, parseRestJsonInput, serializeRestJsonOutput } from './protocol/rest-json.js';
 import { validateInput, validationError, type Violation } from './protocol/validate.js';
@@ -26,10 +26,18 @@ import { AwsError, type AwsContext, type Principal } from './types.js';
 /** What authentication sees of a request (the raw path and body, for SigV4). */
 export type AuthRequest = Pick<AwsHttpRequest, 'method' | 'path' | 'query' | 'headers' | 'body'>;
 
-/** Verifies a request's signature and names its principal; throws an AwsError to refuse it. */
-export type Authenticator = (req: AuthRequest) => Promise<Principal>;
+/**
+ * Verifies a request's signature and names its principal; throws an AwsError to refuse it.
+ * `target` is what the router found: the service (also for unsigned requests, whose wording of
+ * the failure depends on it) and the operation.
+ */
+export type Authenticator = (req: AuthRequest, target: { service: string; operation: string }) => Promise<Principal>;
 
-/** Whether `principal` may perform `action` (`eks:CreateCluster`) on `resourceArn` (undefined: `*`). */
+/**
+ * Whether `principal` may perform `action` (`eks:CreateCluster`) on `resourceArn` (undefined: `*`).
+ * `false` gets the router's generic denial ({@link accessDenied}); an authorizer that knows more
+ * (explicit deny or not) throws its own AwsError instead.
+ */
 export type Authorizer = (principal: Principal, action: string, resourceArn: string | undefined) => Promise<boolean>;
 
 export interface RouterOptions {
@@ -97,7 +105,7 @@ export function createAwsRouter(opts: RouterOptions): AwsRouter {
       if (!service) throw new AwsError('UnknownService', ERRORS.unknownService(kind.service ?? 'unknown', [...services.keys()]), 400);
       const found = findOperation(service.model, req);
       opName = found.name;
-      const principal = await authenticate(req);
+      const principal = await authenticate(req, { service: service.name, operation: found.name });
       const input = found.op.modeled ? parseInput(service.model, found.op, req, found.labels) : {};
       const region = kind.region ?? opts.defaultRegion ?? 'us-east-1';
       const ctx: AwsContext = { account: principal.account, region, principal, requestId, clock: opts.clock, store: opts.store, log: opts.log };
@@ -107,7 +115,7 @@ export function createAwsRouter(opts: RouterOptions): AwsRouter {
       const handler = service.handlers[found.name];
       if (!handler) throw new AwsError('NotImplemented', ERRORS.notImplemented(found.name, service.name), 501);
       const output = await handler(input, ctx);
-      res = serializeOutput(service.model, found.name, found.op, output, requestId);
+      res = serializeOutput(service.model, found.name, found.op, output, requestId, wantsJson(req));
     } catch (err) {
       res = serializeError(protocol, toAwsError(err, protocol, opts.log), requestId, service?.model);
     }
@@ -159,14 +167,20 @@ function parseInput(model: ServiceModel, op: OperationModel, req: AwsHttpRequest
   return input;
 }
 
-function serializeOutput(model: ServiceModel, name: string, op: OperationModel, output: Record<string, unknown>, requestId: string): AwsHttpResponse {
+/** Whether a query client asked for JSON (`Accept: application/json`, as STS honours). */
+function wantsJson(req: AwsHttpRequest): boolean {
+  return /\bapplication\/json\b/.test(String(req.headers.accept ?? ''));
+}
+
+function serializeOutput(model: ServiceModel, name: string, op: OperationModel, output: Record<string, unknown>, requestId: string, json: boolean): AwsHttpResponse {
   switch (model.metadata.protocol) {
     case 'rest-json':
       return serializeRestJsonOutput(model, op, output);
     case 'json':
       return serializeJsonOutput(model, op, output);
     case 'query':
+      return json ? serializeQueryJson(model, name, op, output, requestId) : serializeQueryOutput(model, name, op, output, requestId, 'query');
     case 'ec2':
-      return serializeQueryOutput(model, name, op, output, requestId, model.metadata.protocol);
+      return serializeQueryOutput(model, name, op, output, requestId, 'ec2');
   }
 }

@@ -9,6 +9,7 @@
  */
 import { isFlattened, locationNameOf, shapeOf, type OperationModel, type ServiceModel, type ShapeRef } from '../models/types.js';
 import type { AwsHttpResponse } from './http.js';
+import { encodeJson } from './json-values.js';
 import type { QueryDialect } from './query-input.js';
 import { blobOut, formatTimestamp, toDate } from './values.js';
 
@@ -112,6 +113,17 @@ export function serializeQueryOutput(model: ServiceModel, opName: string, op: Op
   }
   out.push(`</${opName}Response>`);
   return { status: 200, headers: { 'Content-Type': 'text/xml' }, body: out.join('') };
+}
+
+/**
+ * The JSON form of a query response, which STS answers when asked with `Accept: application/json`
+ * (what aws-iam-authenticator sends with an `aws eks get-token` presigned GetCallerIdentity):
+ * `{"<Op>Response": {"<Op>Result": {…}, "ResponseMetadata": {"RequestId": …}}}`.
+ */
+export function serializeQueryJson(model: ServiceModel, opName: string, op: OperationModel, output: Record<string, unknown>, requestId: string): AwsHttpResponse {
+  const result = op.output ? encodeJson(model, { shape: op.output }, output) : undefined;
+  const body = { [`${opName}Response`]: { ...(result ? { [op.resultWrapper ?? `${opName}Result`]: result } : {}), ResponseMetadata: { RequestId: requestId } } };
+  return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
 }
 
 /** The XML error document of the dialect (status and headers are the caller's). */
