@@ -65,7 +65,7 @@ export function serializeError(protocol: ProtocolName, err: AwsError, requestId:
     case 'query':
     case 'ec2': {
       const code = wireCode(model, err.code);
-      const body = queryErrorXml(protocol, { code, message: err.message, type: err.type }, requestId, model && protocol === 'query' ? xmlNamespace(model) : undefined);
+      const body = queryErrorXml(protocol, { code, message: err.message, type: err.type, fields: err.fields }, requestId, model && protocol === 'query' ? xmlNamespace(model) : undefined);
       return { status: err.status, headers: { 'Content-Type': 'text/xml' }, body };
     }
   }

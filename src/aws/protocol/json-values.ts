@@ -7,7 +7,7 @@
 import { shapeOf, type ServiceModel, type ShapeRef } from '../models/types.js';
 import type { Violation } from './validate.js';
 import { CONSTRAINT } from './validate.js';
-import { blobIn, blobOut, formatTimestamp, parseTimestamp, toDate } from './values.js';
+import { blobIn, blobOut, formatTimestamp, parseTimestamp, setOwn, toDate } from './values.js';
 
 type Path = (string | number)[];
 
@@ -46,7 +46,7 @@ export function decodeJson(model: ServiceModel, ref: ShapeRef, v: unknown, issue
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
         const d = decodeJson(model, s.value!, x, issues, [...path, k]);
-        if (d !== undefined) out[k] = d;
+        if (d !== undefined) setOwn(out, k, d);
       }
       return out;
     }
@@ -90,7 +90,7 @@ export function encodeJson(model: ServiceModel, ref: ShapeRef, v: unknown, skip?
     case 'map': {
       if (!isObject(v)) return undefined;
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = encodeJson(model, s.value!, x) ?? null;
+      for (const [k, x] of Object.entries(v)) setOwn(out, k, encodeJson(model, s.value!, x) ?? null);
       return out;
     }
     case 'timestamp': {

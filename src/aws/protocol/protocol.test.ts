@@ -135,3 +135,18 @@ describe('errors', () => {
     assert.deepEqual(JSON.parse(res.body), { thing: 'x', message: 'no' });
   });
 });
+
+describe('hostile keys and query error fields', () => {
+  it('a client map key __proto__ stays an own property', async () => {
+    const { decodeJson } = await import('./json-values.js');
+    const issues: Violation[] = [];
+    const out = decodeJson(MODELS.eks!, { shape: 'TagMap' }, JSON.parse('{"__proto__": "x", "a": "b"}'), issues) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.deepEqual(Object.keys(out), ['__proto__', 'a']);
+  });
+
+  it('extra scalar fields of a query error ride inside <Error>', () => {
+    const res = serializeError('query', new AwsError('LimitExceeded', 'too many', 409, { Limit: 5, Bad: { x: 1 } }), 'rid');
+    assert.match(res.body, /<Error><Type>Sender<\/Type><Code>LimitExceeded<\/Code><Message>too many<\/Message><Limit>5<\/Limit><\/Error><RequestId>rid<\/RequestId>/);
+  });
+});

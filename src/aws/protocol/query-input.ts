@@ -12,15 +12,20 @@
 import { isFlattened, locationNameOf, shapeOf, type ServiceModel, type ShapeRef } from '../models/types.js';
 import type { AwsHttpRequest } from './http.js';
 import { CONSTRAINT, type Violation } from './validate.js';
-import { blobIn, parseTimestamp } from './values.js';
+import { blobIn, parseTimestamp, setOwn } from './values.js';
 
 export type QueryDialect = 'query' | 'ec2';
 
 type Path = (string | number)[];
 
-/** The parameters of a query request: the URL's, then a form body's (a body value wins). */
+const parsed = new WeakMap<object, Map<string, string>>();
+
+/** The parameters of a query request: the URL's, then a form body's (a body value wins). Cached per request. */
 export function queryParams(req: Pick<AwsHttpRequest, 'query' | 'body' | 'headers'>): Map<string, string> {
+  const cached = parsed.get(req);
+  if (cached) return cached;
   const out = new Map<string, string>();
+  parsed.set(req, out);
   for (const [k, v] of req.query) out.set(k, v);
   const type = String(req.headers['content-type'] ?? '');
   if (req.body.length && (type === '' || type.startsWith('application/x-www-form-urlencoded'))) {
@@ -114,7 +119,7 @@ function decode(model: ServiceModel, ref: ShapeRef, ps: Params, key: string, dia
       for (const i of ps.indexes(base)) {
         const k = ps.get(`${base}.${i}.${kName}`);
         if (k === undefined) continue;
-        out[k] = decode(model, s.value!, ps, `${base}.${i}.${vName}`, dialect, issues, [...path, k]);
+        setOwn(out, k, decode(model, s.value!, ps, `${base}.${i}.${vName}`, dialect, issues, [...path, k]));
       }
       return out;
     }

@@ -127,12 +127,14 @@ export function serializeQueryJson(model: ServiceModel, opName: string, op: Oper
 }
 
 /** The XML error document of the dialect (status and headers are the caller's). */
-export function queryErrorXml(dialect: QueryDialect, e: { code: string; message: string; type: 'Sender' | 'Receiver' }, requestId: string, xmlns?: string): string {
+export function queryErrorXml(dialect: QueryDialect, e: { code: string; message: string; type: 'Sender' | 'Receiver'; fields?: Record<string, unknown> }, requestId: string, xmlns?: string): string {
   const code = escapeXml(e.code);
-  const msg = escapeXml(e.message);
+  // Extra scalar members of the exception shape ride inside <Error>, where botocore reads modeled fields.
+  const extra = Object.entries(e.fields ?? {}).filter(([k, v]) => /^[A-Za-z_][\w.-]*$/.test(k) && v !== null && ['string', 'number', 'boolean'].includes(typeof v)).map(([k, v]) => `<${k}>${escapeXml(String(v))}</${k}>`).join('');
+  const msg = escapeXml(e.message) + '</Message>' + extra;
   if (dialect === 'ec2') {
-    return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${msg}</Message></Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`;
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${msg}</Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`;
   }
   const ns = xmlns ? ` xmlns="${escapeXml(xmlns)}"` : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${e.type}</Type><Code>${code}</Code><Message>${msg}</Message></Error><RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns}><Error><Type>${e.type}</Type><Code>${code}</Code><Message>${msg}</Error><RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`;
 }

@@ -9,7 +9,7 @@ import { AwsError } from '../types.js';
 import { header, type AwsHttpRequest, type AwsHttpResponse } from './http.js';
 import { decodeJson, encodeJson, parseJsonBody } from './json-values.js';
 import { CONSTRAINT, type Violation } from './validate.js';
-import { blobIn, formatTimestamp, parseTimestamp, toDate } from './values.js';
+import { blobIn, formatTimestamp, parseTimestamp, setOwn, toDate } from './values.js';
 
 interface Route {
   op: string;
@@ -50,12 +50,6 @@ export function matchRestJson(model: ServiceModel, req: Pick<AwsHttpRequest, 'me
     if (labels) return { op: r.op, labels };
   }
   return undefined;
-}
-
-/** The operations whose path matches though the method does not (for a 405-style answer). */
-export function pathMatchesOtherMethod(model: ServiceModel, req: Pick<AwsHttpRequest, 'method' | 'path'>): boolean {
-  const parts = req.path.split('/').filter(Boolean);
-  return routes(model).some((r) => r.method !== req.method && matchSegments(r, parts) !== undefined);
 }
 
 function matchSegments(r: Route, parts: string[]): Record<string, string> | undefined {
@@ -166,7 +160,7 @@ function locatedValue(model: ServiceModel, m: ShapeRef, key: string, req: AwsHtt
         // A map bound to the query string takes every parameter no other member binds.
         const named = new Set(Object.values(parent.members ?? {}).filter((x) => x.location === 'querystring').map((x) => x.locationName));
         const out: Record<string, unknown> = {};
-        for (const [k, v] of req.query) if (!named.has(k)) out[k] = v;
+        for (const [k, v] of req.query) if (!named.has(k)) setOwn(out, k, v);
         return Object.keys(out).length ? out : undefined;
       }
       if (!req.query.has(key)) return undefined;
@@ -182,7 +176,7 @@ function locatedValue(model: ServiceModel, m: ShapeRef, key: string, req: AwsHtt
     case 'headers': {
       const prefix = key.toLowerCase();
       const out: Record<string, string> = {};
-      for (const [h, v] of Object.entries(req.headers)) if (h.startsWith(prefix) && typeof v === 'string') out[h.slice(prefix.length)] = v;
+      for (const [h, v] of Object.entries(req.headers)) if (h.startsWith(prefix) && typeof v === 'string') setOwn(out, h.slice(prefix.length), v);
       return Object.keys(out).length ? out : undefined;
     }
     default:

@@ -101,8 +101,10 @@ function walk(model: ServiceModel, ref: ShapeRef, v: unknown, path: (string | nu
       if (typeof v !== 'string') return;
       if (s.enum && !s.enum.includes(v)) return add('enum', CONSTRAINT.enum(s.enum));
       if (s.min !== undefined && v.length < s.min) add('length', CONSTRAINT.minLength(s.min));
-      if (s.max !== undefined && v.length > s.max) add('length', CONSTRAINT.maxLength(s.max));
-      if (s.pattern && v.length && compilePattern(s.pattern)?.test(v) === false) add('pattern', CONSTRAINT.pattern(s.pattern));
+      const tooLong = s.max !== undefined && v.length > s.max;
+      if (tooLong) add('length', CONSTRAINT.maxLength(s.max!));
+      // A value already too long is not also run through the regex (bounded work per request).
+      if (s.pattern && v.length && !tooLong && compilePattern(s.pattern)?.test(v) === false) add('pattern', CONSTRAINT.pattern(s.pattern));
       return;
     }
     case 'blob': {

@@ -8,13 +8,17 @@
  * epoch **milliseconds** (what `clock.now()` gives).
  */
 export function toDate(v: unknown): Date | undefined {
-  if (v instanceof Date) return v;
-  if (typeof v === 'number') return new Date(v);
-  if (typeof v === 'string') {
-    const d = new Date(v);
-    return Number.isNaN(d.getTime()) ? undefined : d;
-  }
-  return undefined;
+  const d = v instanceof Date ? v : typeof v === 'number' || typeof v === 'string' ? new Date(v) : undefined;
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
+}
+
+/**
+ * Sets `obj[key]` as an own data property even for `__proto__`, so client-chosen map keys can
+ * never reach an object's prototype.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 /** Epoch seconds with millisecond fraction, as rest-json / JSON 1.1 write timestamps (`1527807879.988`). */
@@ -36,11 +40,10 @@ export function formatTimestamp(d: Date, format: 'iso8601' | 'unixTimestamp' | '
 
 /** Parses a timestamp sent by a client: epoch seconds (number or numeric text) or an ISO 8601 / HTTP date. */
 export function parseTimestamp(v: unknown): Date | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return new Date(v * 1000);
-  if (typeof v !== 'string' || !v) return undefined;
-  if (/^-?\d+(\.\d+)?$/.test(v)) return new Date(Number(v) * 1000);
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  let d: Date | undefined;
+  if (typeof v === 'number' && Number.isFinite(v)) d = new Date(v * 1000);
+  else if (typeof v === 'string' && v) d = /^-?\d+(\.\d+)?$/.test(v) ? new Date(Number(v) * 1000) : new Date(v);
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
 }
 
 /** A blob for the wire: bytes become base64; a string is taken as already base64. */
