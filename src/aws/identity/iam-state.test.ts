@@ -5,6 +5,7 @@ import { openMemoryStore } from '../../store/memory/memory-store.js';
 import type { Store } from '../../store/types.js';
 import { AwsError, type Principal } from '../types.js';
 import { createAuthorizer } from './authenticator.js';
+import { iamApiOf } from './iam-api.js';
 import { IamState } from './iam-state.js';
 
 const A = '000000000000';
@@ -154,6 +155,10 @@ describe('IamState', () => {
     assert.equal(await iam.roleTrusts(r.arn, 'eks.amazonaws.com'), true);
     assert.equal(await iam.roleTrusts(r.arn, 'ec2.amazonaws.com'), false);
     assert.equal(await iam.roleTrusts('arn:aws:iam::000000000000:role/missing', 'eks.amazonaws.com'), false);
+    const api = iamApiOf(iam);
+    assert.deepEqual(await api.getRole(A, r.arn), { arn: r.arn, name: 'eks-cluster' });
+    assert.equal(await api.getRole(A, 'arn:aws:iam::000000000000:role/missing'), undefined);
+    assert.equal(await api.roleTrusts(A, r.arn, 'eks.amazonaws.com'), true);
     await iam.updateAssumeRolePolicy(A, 'eks-cluster', EKS_TRUST.replace('eks.amazonaws.com', 'ec2.amazonaws.com'));
     assert.equal(await iam.roleTrusts(r.arn, 'ec2.amazonaws.com'), true);
     await iam.attachRolePolicy(A, 'eks-cluster', 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy');
