@@ -46,8 +46,9 @@ program
   .option('--host <address>', 'address to bind', '127.0.0.1')
   .option('--data-dir <dir>', 'where state lives', '.eksplane')
   .option('--store <url>', 'store URL: sqlite:PATH (default, under the data dir), etcd://host:port,..., memory:')
-  .action(async (o: { port: number; host: string; dataDir: string; store?: string }) => {
-    const s = await startAwsServer({ port: o.port, host: o.host, dataDir: resolve(o.dataDir), storeUrl: o.store });
+  .option('--permissive', 'accept any credentials as the default account root and allow every action (LocalStack-like)')
+  .action(async (o: { port: number; host: string; dataDir: string; store?: string; permissive?: boolean }) => {
+    const s = await startAwsServer({ port: o.port, host: o.host, dataDir: resolve(o.dataDir), storeUrl: o.store, permissive: o.permissive });
     process.stdout.write(`eksplane server listening on ${s.url}\n`);
     const stop = async () => {
       await s.stop();

@@ -33,11 +33,12 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const aws = (...args: string[]) =>
+const awsAs = (key: string, secret: string, ...args: string[]) =>
   spawnSync('aws', ['--endpoint-url', url, '--region', 'us-east-1', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_MAX_ATTEMPTS: '1', HOME: dir },
+    env: { ...process.env, AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: secret, AWS_MAX_ATTEMPTS: '1', HOME: dir },
   });
+const aws = (...args: string[]) => awsAs('test', 'test', ...args);
 
 it('answers /healthz', async () => {
   const r = await fetch(`${url}/healthz`);
@@ -53,4 +54,13 @@ it('names the operation it does not implement, in each protocol', () => {
   assert.match(kms.stderr, /\(NotImplemented\).*ListKeys of service kms/);
   const sts = aws('sts', 'get-caller-identity');
   assert.match(sts.stderr, /\(NotImplemented\).*GetCallerIdentity of service sts/);
+});
+
+it('verifies signatures: unknown keys and wrong secrets are refused in each service\'s words', () => {
+  const unknown = awsAs('AKIAUNKNOWNKEY000000', 'x', 'eks', 'list-clusters');
+  assert.match(unknown.stderr, /\(UnrecognizedClientException\).*The security token included in the request is invalid/);
+  const wrong = awsAs('test', 'not-the-secret', 'kms', 'list-keys');
+  assert.match(wrong.stderr, /\(InvalidSignatureException\)/);
+  const iamWrong = awsAs('test', 'not-the-secret', 'iam', 'list-users');
+  assert.match(iamWrong.stderr, /\(SignatureDoesNotMatch\)/);
 });
