@@ -6,10 +6,26 @@ import { appsResources } from './apps/index.js';
 import { batchResources } from './batch/index.js';
 import { coordinationResources } from './coordination/index.js';
 import { coreResources } from './core/index.js';
+import { discoveryResources } from './discovery/index.js';
 import { eventsResources } from './events/index.js';
+import { nodeResources } from './node/index.js';
+import { policyResources } from './policy/index.js';
+import { rbacResources } from './rbac/index.js';
 import type { ResourceDef } from './resource.js';
+import { schedulingResources } from './scheduling/index.js';
 
-export const builtinResources: ResourceDef[] = [...coreResources, ...appsResources, ...eventsResources, ...batchResources, ...coordinationResources];
+export const builtinResources: ResourceDef[] = [
+  ...coreResources,
+  ...appsResources,
+  ...eventsResources,
+  ...batchResources,
+  ...policyResources,
+  ...rbacResources,
+  ...schedulingResources,
+  ...coordinationResources,
+  ...nodeResources,
+  ...discoveryResources,
+];
 
 /** Field indexes the watch cache keeps: kubelets list pods by node, controllers by phase. */
 export const builtinIndexes: Record<string, string[]> = { '/pods': ['spec.nodeName'] };
