@@ -8,6 +8,7 @@ import { coordinationResources } from './coordination/index.js';
 import { coreResources } from './core/index.js';
 import { discoveryResources } from './discovery/index.js';
 import { eventsResources } from './events/index.js';
+import { networkingResources } from './networking/index.js';
 import { nodeResources } from './node/index.js';
 import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
@@ -19,6 +20,7 @@ export const builtinResources: ResourceDef[] = [
   ...appsResources,
   ...eventsResources,
   ...batchResources,
+  ...networkingResources,
   ...policyResources,
   ...rbacResources,
   ...schedulingResources,
