@@ -153,7 +153,7 @@ function ruleError(path: string, type: string, detail: string, reason: string | 
   }
 }
 
-function evalRules(s: Structural, obj: unknown, old: unknown, path: string, root: boolean, errs: FieldError[]): void {
+function evalRules(s: Structural, obj: unknown, old: unknown, path: string, root: boolean, errs: FieldError[], transitionOnly: boolean): void {
   if (!s.validations.length) return;
   const self = toCel(obj, s, root);
   const ctx: Record<string, unknown> = { self };
@@ -162,7 +162,7 @@ function evalRules(s: Structural, obj: unknown, old: unknown, path: string, root
     const here = pathOrNil(path);
     if (c.error) return errs.push(invalid(here, s.type, `rule compile error: ${c.error}`));
     if (!c.program) return;
-    if (c.usesOldSelf && !('oldSelf' in ctx)) return;
+    if (c.usesOldSelf ? !('oldSelf' in ctx) : transitionOnly) return;
     let result: unknown;
     try {
       result = c.program(ctx);
@@ -196,31 +196,32 @@ function correlatedItem(s: Structural, oldList: unknown, item: unknown): unknown
   return oldList.find((o) => o && typeof o === 'object' && keys.every((k) => (o as Record<string, unknown>)[k] === it[k]));
 }
 
-function walk(s: Structural, obj: unknown, old: unknown, path: string, root: boolean, errs: FieldError[]): void {
+function walk(s: Structural, obj: unknown, old: unknown, path: string, root: boolean, errs: FieldError[], only: boolean): void {
   if (obj === null || obj === undefined) return;
-  evalRules(s, obj, old, path, root, errs);
+  evalRules(s, obj, old, path, root, errs, only);
   if (Array.isArray(obj)) {
     if (!s.items) return;
-    obj.forEach((x, i) => walk(s.items!, x, correlatedItem(s, old, x), `${path}[${i}]`, false, errs));
+    obj.forEach((x, i) => walk(s.items!, x, correlatedItem(s, old, x), `${path}[${i}]`, false, errs, only));
     return;
   }
   if (typeof obj !== 'object') return;
   const o = old && typeof old === 'object' && !Array.isArray(old) && s.mapType !== 'atomic' ? (old as Record<string, unknown>) : undefined;
   for (const [k, x] of Object.entries(obj as Record<string, unknown>)) {
     const prop = s.properties?.[k];
-    if (prop) walk(prop, x, o?.[k], path ? `${path}.${k}` : k, false, errs);
-    else if (s.additionalProperties?.schema) walk(s.additionalProperties.schema, x, o?.[k], `${path}[${k}]`, false, errs);
+    if (prop) walk(prop, x, o?.[k], path ? `${path}.${k}` : k, false, errs, only);
+    else if (s.additionalProperties?.schema) walk(s.additionalProperties.schema, x, o?.[k], `${path}[${k}]`, false, errs, only);
   }
 }
 
 /**
  * Evaluates every `x-kubernetes-validations` rule of `s` against `obj` (a whole custom object),
  * with `old` the stored object on updates. Rules at the root report the path `<nil>`, as
- * upstream's validator does.
+ * upstream's validator does. `transitionOnly` evaluates only the rules using oldSelf (for a
+ * strategy whose create-time validation already ran the others on the same object).
  */
-export function validateRules(s: Structural, obj: unknown, old?: unknown): FieldError[] {
+export function validateRules(s: Structural, obj: unknown, old?: unknown, transitionOnly = false): FieldError[] {
   const errs: FieldError[] = [];
-  walk(s, obj, old, '', true, errs);
+  walk(s, obj, old, '', true, errs, transitionOnly);
   return errs;
 }
 

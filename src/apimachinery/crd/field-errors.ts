@@ -65,6 +65,23 @@ export function goValidationRule(r: { rule?: string; message?: string; messageEx
   );
 }
 
+/** `%#v` of a decoded JSON value (`map[string]interface {}{"name":"a"}`, `[]interface {}{1, "x"}`). */
+export function goJSON(v: unknown): GoLiteral {
+  const go = (x: unknown): string => {
+    if (x === null || x === undefined) return 'interface {}(nil)';
+    if (typeof x === 'string') return JSON.stringify(x);
+    if (typeof x !== 'object') return String(x);
+    if (Array.isArray(x)) return `[]interface {}{${x.map(go).join(', ')}}`;
+    return `map[string]interface {}{${Object.entries(x).map(([k, y]) => `${JSON.stringify(k)}:${go(y)}`).join(', ')}}`;
+  };
+  return new GoLiteral(go(v));
+}
+
+/** `%#v` of a []string (`[]string{"a", "b"}`, `[]string(nil)`). */
+export function goStrings(v: readonly string[] | undefined): GoLiteral {
+  return new GoLiteral(v?.length ? `[]string{${v.map((s) => JSON.stringify(s)).join(', ')}}` : '[]string(nil)');
+}
+
 /** Sorts errors by their printed text, as ValidateStructural does (its inputs are Go maps). */
 export function sortByText(errs: FieldError[]): FieldError[] {
   return errs

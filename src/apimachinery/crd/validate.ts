@@ -8,7 +8,7 @@
 import { deepEqual } from '../json.js';
 import type { FieldError } from '../errors.js';
 import { isDNS1035Label, validateObjectMeta, type ObjectMetaInput } from '../validation.js';
-import { child, duplicate, GoLiteral, invalid, notSupported, required, tooLong, tooMany, typeInvalid } from './field-errors.js';
+import { child, duplicate, goJSON, invalid, notSupported, required, tooLong, tooMany, typeInvalid } from './field-errors.js';
 import { effectiveFormat, formatValid, isKnownStringFormat } from './formats.js';
 import type { Structural } from './structural.js';
 import type { JSONSchemaProps } from './types.js';
@@ -206,16 +206,6 @@ export function validateAgainstSchema(schema: JSONSchemaProps, value: unknown, r
 
 // ---- list types and embedded resources (schema/listtype, schema/objectmeta) ----
 
-/** `%#v` of a decoded JSON value, as field.Duplicate prints list-map keys (`map[string]interface {}{"name":"a"}`). */
-function goValue(v: unknown): string {
-  if (v === null || v === undefined) return 'interface {}(nil)';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number') return Number.isInteger(v) ? `${v}` : `${v}`;
-  if (typeof v === 'boolean') return `${v}`;
-  if (Array.isArray(v)) return `[]interface {}{${v.map(goValue).join(', ')}}`;
-  return `map[string]interface {}{${Object.entries(v as object).map(([k, x]) => `${JSON.stringify(k)}:${goValue(x)}`).join(', ')}}`;
-}
-
 /**
  * ValidateListSetsAndMaps: items of `x-kubernetes-list-type: set` lists are unique, and items of
  * `map` lists are objects unique by their `x-kubernetes-list-map-keys` (a missing key counts as
@@ -257,7 +247,7 @@ function listMapErrors(s: Structural, v: unknown[], path: string): FieldError[] 
       const val = Object.prototype.hasOwnProperty.call(item, name) ? item[name] : s.items?.properties?.[name]?.default;
       if (val !== undefined) k[name] = val;
     }
-    if (seen.some((o) => deepEqual(o, k))) errs.push(duplicate(`${path}[${i}]`, new GoLiteral(goValue(k))));
+    if (seen.some((o) => deepEqual(o, k))) errs.push(duplicate(`${path}[${i}]`, goJSON(k)));
     else seen.push(k);
   });
   return errs;
