@@ -9,7 +9,8 @@ const decoder = new TextDecoder();
 const META = '"metadata":{';
 
 export class CacheEntry {
-  private parsed: KObject | undefined;
+  /** Held weakly: a parsed pod costs several times its JSON, and 150k of them must fit. */
+  private parsed: WeakRef<KObject> | undefined;
 
   constructor(
     /** Store key. */
@@ -25,9 +26,17 @@ export class CacheEntry {
     return new CacheEntry(key, withResourceVersion(decoder.decode(value), rev), rev);
   }
 
-  /** The parsed object. Shared by every reader: never mutate it; clone before changing. */
+  /**
+   * The parsed object, re-parsed when the garbage collector has reclaimed it. Shared by every
+   * reader: never mutate it; clone before changing.
+   */
   get obj(): KObject {
-    return (this.parsed ??= JSON.parse(this.json) as KObject);
+    let o = this.parsed?.deref();
+    if (!o) {
+      o = JSON.parse(this.json) as KObject;
+      this.parsed = new WeakRef(o);
+    }
+    return o;
   }
 }
 

@@ -44,7 +44,8 @@ export class ResourceCache {
   readonly entries = new Map<string, CacheEntry>();
   private sortedKeys: string[] | undefined;
   private readonly byNamespace = new Map<string, Set<string>>();
-  private readonly indexes = new Map<string, { get: (o: KObject) => string | undefined; map: Map<string, Set<string>> }>();
+  /** Per indexed field: value → keys, and each key's current value (so removal needs no parse). */
+  private readonly indexes = new Map<string, { get: (o: KObject) => string | undefined; map: Map<string, Set<string>>; valueOf: Map<string, string> }>();
   private history: CacheEvent[] = [];
   /** Every event of this resource with a revision above this one is in `history`. */
   private historyFrom: number;
@@ -68,9 +69,13 @@ export class ResourceCache {
   /** Declares an index on a field; builds it over the objects already cached. */
   addIndex(field: string, get: (o: KObject) => string | undefined): void {
     if (this.indexes.has(field)) return;
-    const idx = { get, map: new Map<string, Set<string>>() };
+    const idx = { get, map: new Map<string, Set<string>>(), valueOf: new Map<string, string>() };
     this.indexes.set(field, idx);
-    for (const e of this.entries.values()) addTo(idx.map, get(e.obj) ?? '', e.key);
+    for (const e of this.entries.values()) {
+      const v = get(e.obj) ?? '';
+      addTo(idx.map, v, e.key);
+      idx.valueOf.set(e.key, v);
+    }
   }
 
   hasIndex(field: string): boolean {
@@ -79,13 +84,13 @@ export class ResourceCache {
 
   /** Loads an object during the initial list (no event, no history). */
   load(entry: CacheEntry): void {
-    this.put(entry, undefined);
+    this.put(entry);
   }
 
   /** Applies one change from the store watch and records it for watchers. */
   apply(ev: CacheEvent): void {
-    if (ev.type === 'DELETED') this.remove(ev.entry.key, ev.prev ?? ev.entry);
-    else this.put(ev.entry, ev.prev);
+    if (ev.type === 'DELETED') this.remove(ev.entry.key);
+    else this.put(ev.entry);
     this.history.push(ev);
     if (this.history.length > this.maxHistory * 1.25) {
       const drop = this.history.length - this.maxHistory;
@@ -165,8 +170,7 @@ export class ResourceCache {
     return this.entries.size;
   }
 
-  private put(entry: CacheEntry, prev: CacheEntry | undefined): void {
-    const old = this.entries.get(entry.key) ?? prev;
+  private put(entry: CacheEntry): void {
     if (!this.entries.has(entry.key)) {
       this.sortedKeys = undefined;
       addTo(this.byNamespace, namespaceOf(this.prefix, entry.key), entry.key);
@@ -174,19 +178,24 @@ export class ResourceCache {
     this.entries.set(entry.key, entry);
     for (const idx of this.indexes.values()) {
       const v = idx.get(entry.obj) ?? '';
-      const was = old ? (idx.get(old.obj) ?? '') : undefined;
+      const was = idx.valueOf.get(entry.key);
       if (was === v) continue;
       if (was !== undefined) removeFrom(idx.map, was, entry.key);
       addTo(idx.map, v, entry.key);
+      idx.valueOf.set(entry.key, v);
     }
   }
 
-  private remove(key: string, last: CacheEntry): void {
-    const old = this.entries.get(key) ?? last;
+  private remove(key: string): void {
     if (!this.entries.delete(key)) return;
     this.sortedKeys = undefined;
     removeFrom(this.byNamespace, namespaceOf(this.prefix, key), key);
-    for (const idx of this.indexes.values()) removeFrom(idx.map, idx.get(old.obj) ?? '', key);
+    for (const idx of this.indexes.values()) {
+      const was = idx.valueOf.get(key);
+      if (was === undefined) continue;
+      removeFrom(idx.map, was, key);
+      idx.valueOf.delete(key);
+    }
   }
 }
 
