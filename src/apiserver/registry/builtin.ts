@@ -6,6 +6,7 @@ import { appsResources } from './apps/index.js';
 import { batchResources } from './batch/index.js';
 import { coordinationResources } from './coordination/index.js';
 import { coreResources } from './core/index.js';
+import { moreCoreResources } from './core/more.js';
 import { discoveryResources } from './discovery/index.js';
 import { eventsResources } from './events/index.js';
 import { networkingResources } from './networking/index.js';
@@ -14,15 +15,17 @@ import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
 import type { ResourceDef } from './resource.js';
 import { schedulingResources } from './scheduling/index.js';
+import { storageResources } from './storage/index.js';
 
 export const builtinResources: ResourceDef[] = [
-  ...coreResources,
+  ...[...coreResources, ...moreCoreResources].sort((a, b) => a.plural.localeCompare(b.plural)),
   ...appsResources,
   ...eventsResources,
   ...batchResources,
   ...networkingResources,
   ...policyResources,
   ...rbacResources,
+  ...storageResources,
   ...schedulingResources,
   ...coordinationResources,
   ...nodeResources,

@@ -1,0 +1,8 @@
+/** storage.k8s.io/v1: storage classes, CSI drivers and nodes, volume attachments. */
+import type { ResourceDef } from '../resource.js';
+import { csidrivers, csinodes } from './csidrivers.js';
+import { storageclasses } from './storageclasses.js';
+import { volumeattachments } from './volumeattachments.js';
+
+/** The storage.k8s.io/v1 resources. */
+export const storageResources: ResourceDef[] = [csidrivers, csinodes, storageclasses, volumeattachments];
