@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/types.js';
 import { ClusterCache } from './cache/cluster-cache.js';
+import { CrdServing } from './crd-serving.js';
 import { AGGREGATED_V2, AGGREGATED_V2BETA1, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { parseRequestInfo } from './endpoints/request-info.js';
 import { handleResource, json, type HandlerEnv } from './endpoints/resource-handlers.js';
@@ -59,6 +60,7 @@ export class ApiServer {
       this.ready = false;
     });
     for (const def of opts.resources) this.register(def);
+    this.crds = new CrdServing(this, opts.log);
     this.env = { store: opts.store, cache: this.cache, clock: opts.clock, storeFor: (g, p) => this.stores.get(`${g}/${p}`) };
   }
 
@@ -105,11 +107,15 @@ export class ApiServer {
         if (get) gs.cache.addIndex(f, get);
       }
     }
+    this.crds.start();
     this.ready = true;
   }
 
+  private readonly crds: CrdServing;
+
   stop(): void {
     this.ready = false;
+    this.crds.stop();
     this.cache.stop();
   }
 

@@ -8,7 +8,8 @@
  * without one (a custom resource without a schema) is an open object.
  */
 import { createHash } from 'node:crypto';
-import { definitionName, schemasForGroupVersion } from '../apimachinery/schema/openapi.js';
+import { COMMON_ROOTS, definitionName, schemasFor, schemasForGroupVersion } from '../apimachinery/schema/openapi.js';
+import { META_V1 as META } from '../apimachinery/schema/types.js';
 import { messageFor } from '../apimachinery/schema/types.js';
 import { groupVersion, type ResourceDef } from './registry/resource.js';
 
@@ -30,23 +31,28 @@ export function openapiIndex(defs: ResourceDef[], doc: (gv: string) => string): 
   return { paths };
 }
 
-/** The schema name of a kind, e.g. io.k8s.api.apps.v1.Deployment. */
+/** The schema name of a kind, e.g. io.k8s.api.apps.v1.Deployment, com.example.stable.v1.CronTab. */
 function schemaName(def: ResourceDef): string {
   const message = messageFor({ group: def.group, version: def.version, kind: def.kind });
-  return message ? definitionName(message) : `${def.group || 'core'}.${def.version}.${def.kind}`;
+  if (message) return definitionName(message);
+  return `${def.group.split('.').reverse().join('.')}.${def.version}.${def.kind}`;
 }
 
 /** The OpenAPI v3 document of one group-version. */
 export function openapiDocument(defs: ResourceDef[], group: string, version: string): object {
   const mine = defs.filter((d) => d.group === group && d.version === version);
-  const components: Record<string, unknown> = { ...schemasForGroupVersion(group, version, { extraRoots: mine.some((d) => d.subresources?.scale) ? [SCALE] : [] }) };
+  const builtin = schemasForGroupVersion(group, version, { extraRoots: mine.some((d) => d.subresources?.scale) ? [SCALE] : [] });
+  // Custom resources bring their own schemas, which refer to the apimachinery ones.
+  const custom = mine.filter((d) => d.openapiSchemas);
+  const components: Record<string, unknown> = { ...builtin, ...(custom.length ? schemasFor([`${META}.ObjectMeta`, ...COMMON_ROOTS]) : {}) };
+  for (const d of custom) Object.assign(components, d.openapiSchemas);
   const paths: Record<string, object> = {};
   for (const d of mine) {
     const gvk = { group: d.group, version: d.version, kind: d.kind };
     const name = schemaName(d);
-    // Without a real schema kubectl must not compute apply patches from this document (it would
-    // find no fields); not offering strategic merge here makes it use its compiled-in types.
-    const smp = components[name] !== undefined;
+    // Strategic merge is for built-in kinds only (custom resources answer it with 415), and
+    // kubectl computes apply patches from this document only when it is offered.
+    const smp = builtin[name] !== undefined;
     if (!components[name]) components[name] = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, 'x-kubernetes-group-version-kind': [gvk] };
     if (!components[`${name}List`]) components[`${name}List`] = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, 'x-kubernetes-group-version-kind': [{ ...gvk, kind: `${d.kind}List` }] };
     const ref = { $ref: `#/components/schemas/${name}` };

@@ -8,6 +8,7 @@ import { badRequest } from '../../apimachinery/errors.js';
 import type { JsonObject } from '../../apimachinery/json.js';
 import { pruneUnknownFields } from '../../apimachinery/prune.js';
 import { findTypeError } from '../../apimachinery/schema/type-check.js';
+import type { CustomResourceDef } from '../registry/apiextensions/index.js';
 import type { KObject, ResourceDef } from '../registry/resource.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -27,7 +28,7 @@ export function validateFields(def: ResourceDef, obj: KObject, mode: FieldValida
   const gvk = { group: def.group, version: def.version, kind: def.kind };
   const typeError = findTypeError(gvk, obj);
   if (typeError) throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${typeError}`);
-  const { pruned, unknown } = pruneUnknownFields(gvk, obj as JsonObject);
+  const { pruned, unknown } = 'crd' in def ? (def as CustomResourceDef).crd.prune(obj) : pruneUnknownFields(gvk, obj as JsonObject);
   if (unknown.length === 0) return { obj, warnings: [] };
   if (mode === 'Strict') throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
   return { obj: pruned as KObject, warnings: mode === 'Warn' ? unknown.map((f) => `unknown field "${f}"`) : [] };

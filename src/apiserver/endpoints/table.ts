@@ -15,9 +15,17 @@ const AGE_COLUMN: PrinterColumn = {
   cell: (o, now) => age(o.metadata?.creationTimestamp, now),
 };
 
+/** Columns that already say when an object was made; with one of them there is no extra Age. */
+const TIME_COLUMNS = new Set(['Age', 'Created At', 'Last Seen']);
+
+/**
+ * The resource's columns after Name. Built-in printers that list no time column get Age at the
+ * end, as upstream's all do; custom resources show exactly their additionalPrinterColumns.
+ */
 export function tableColumns(def: ResourceDef): PrinterColumn[] {
   const cols = def.printerColumns ?? [];
-  return cols.some((c) => c.name === 'Age') ? cols : [...cols, AGE_COLUMN];
+  if ('crd' in def || cols.some((c) => TIME_COLUMNS.has(c.name))) return cols;
+  return [...cols, AGE_COLUMN];
 }
 
 export interface TableRow {
@@ -27,7 +35,7 @@ export interface TableRow {
 
 export function tableRow(def: ResourceDef, obj: KObject, now: number, include: IncludeObject): TableRow {
   const cells: unknown[] = [obj.metadata?.name ?? ''];
-  for (const c of tableColumns(def)) cells.push(c.cell(obj, now) ?? '');
+  for (const c of tableColumns(def)) cells.push(c.cell(obj, now) ?? null);
   const row: TableRow = { cells };
   if (include === 'Object') row.object = obj;
   else if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };

@@ -2,6 +2,7 @@
  * The table of built-in resources, in discovery preference order (core first, as upstream; the
  * first group wins a short-name clash, so core `events` beats events.k8s.io).
  */
+import { apiextensionsResources } from './apiextensions/index.js';
 import { appsResources } from './apps/index.js';
 import { batchResources } from './batch/index.js';
 import { coordinationResources } from './coordination/index.js';
@@ -26,6 +27,7 @@ export const builtinResources: ResourceDef[] = [
   ...policyResources,
   ...rbacResources,
   ...storageResources,
+  ...apiextensionsResources,
   ...schedulingResources,
   ...coordinationResources,
   ...nodeResources,

@@ -141,6 +141,8 @@ export interface ResourceDef<T extends KObject = KObject> {
    * with the result. Declare `verbs: ['create']` with it.
    */
   review?: (obj: T, ctx: ReviewContext) => T | Promise<T>;
+  /** OpenAPI v3 component schemas for a kind outside the built-in type table (custom resources), keyed by definition name. */
+  openapiSchemas?: Record<string, unknown>;
   /** PUT of a missing object creates it (as upstream for e.g. leases and endpoints). */
   allowCreateOnUpdate?: boolean;
   strategy: ResourceStrategy<T>;

@@ -98,9 +98,14 @@ function appendStorageVersion(crd: CustomResourceDefinition): void {
   if (storage && !stored.includes(storage)) stored.push(storage);
 }
 
+/** Upstream's finalizer that holds a deleted CRD until its objects are gone. */
+export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
+
 /** The CRD strategy, exported for tests and reuse; the module comment says which upstream behaviour it mirrors. */
 export const crdStrategy = {
   prepareForCreate(crd, ctx) {
+    const meta = (crd.metadata ??= {});
+    if (!meta.finalizers?.includes(CRD_CLEANUP_FINALIZER)) meta.finalizers = [...(meta.finalizers ?? []), CRD_CLEANUP_FINALIZER];
     defaultCRD(crd);
     crd.status = { storedVersions: [] };
     appendStorageVersion(crd);

@@ -2,7 +2,7 @@
 import type { ResourceDef } from '../resource.js';
 import { customResourceDefinitions } from './customresourcedefinitions.js';
 
-export { crdAcceptedStatus, crdStrategy, customResourceDefinitions, defaultCRD } from './customresourcedefinitions.js';
+export { CRD_CLEANUP_FINALIZER, crdAcceptedStatus, crdStrategy, customResourceDefinitions, defaultCRD } from './customresourcedefinitions.js';
 export { crdToResourceDefs, customResourceStrategy, openapiDefinitionName, openapiSchemaFor, type CustomResourceDef } from './custom-resources.js';
 
 /** The apiextensions.k8s.io/v1 resources. */
