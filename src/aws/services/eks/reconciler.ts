@@ -155,7 +155,9 @@ export class Reconciler {
     if (!this.running) return;
     const k = keyText(key);
     this.timers.get(k)?.();
-    const cancel = this.opts.clock.setTimer(Math.max(0, at - this.opts.clock.now()), () => {
+    this.timers.delete(k);
+    if (at <= this.opts.clock.now()) return this.enqueue(key);
+    const cancel = this.opts.clock.setTimer(at - this.opts.clock.now(), () => {
       if (this.timers.get(k) === cancel) this.timers.delete(k);
       this.enqueue(key);
     });
