@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  AssociateEncryptionConfigCommand,
   CreateClusterCommand,
   DeleteClusterCommand,
   DescribeClusterCommand,
@@ -195,6 +196,19 @@ describe('UpdateClusterConfig and UpdateClusterVersion refusals', () => {
       { type: 'PublicAccessCidrs', value: '["0.0.0.0/0"]' },
     ]);
     assert.equal((await eks.send(new DescribeClusterCommand({ name: 'upd' }))).cluster?.resourcesVpcConfig?.endpointPrivateAccess, true);
+  });
+
+  it('AssociateEncryptionConfig: an Update, then irreversible; key ARNs are checked', async () => {
+    const keyArn = 'arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    await expectError(eks.send(new AssociateEncryptionConfigCommand({ clusterName: 'upd', encryptionConfig: [{ provider: { keyArn: 'nope' } }] })), 'InvalidParameterException', 400, MSG.encryptionKeyArn('nope'), 'upd');
+    await expectError(eks.send(new AssociateEncryptionConfigCommand({ clusterName: 'upd', encryptionConfig: [{ resources: ['configmaps'], provider: { keyArn } }] })), 'InvalidParameterException', 400, MSG.encryptionResources, 'upd');
+    const { update } = await eks.send(new AssociateEncryptionConfigCommand({ clusterName: 'upd', encryptionConfig: [{ provider: { keyArn } }] }));
+    assert.equal(update?.type, 'AssociateEncryptionConfig');
+    assert.deepEqual(update?.params, [{ type: 'EncryptionConfig', value: `[{"resources":["secrets"],"provider":{"keyArn":"${keyArn}"}}]` }]);
+    assert.equal((await eks.send(new DescribeClusterCommand({ name: 'upd' }))).cluster?.encryptionConfig, undefined);
+    await settle(1000);
+    assert.deepEqual((await eks.send(new DescribeClusterCommand({ name: 'upd' }))).cluster?.encryptionConfig, [{ resources: ['secrets'], provider: { keyArn } }]);
+    await expectError(eks.send(new AssociateEncryptionConfigCommand({ clusterName: 'upd', encryptionConfig: [{ provider: { keyArn } }] })), 'InvalidRequestException', 400, MSG.encryptionAlreadyEnabled('upd'), 'upd');
   });
 
   it('a cluster that is not ACTIVE cannot be updated', async () => {
