@@ -4,7 +4,9 @@
  */
 import { apiextensionsResources } from './apiextensions/index.js';
 import { appsResources } from './apps/index.js';
+import { autoscalingResources } from './autoscaling/index.js';
 import { batchResources } from './batch/index.js';
+import { certificatesResources } from './certificates/index.js';
 import { coordinationResources } from './coordination/index.js';
 import { coreResources } from './core/index.js';
 import { moreCoreResources } from './core/more.js';
@@ -22,7 +24,9 @@ export const builtinResources: ResourceDef[] = [
   ...[...coreResources, ...moreCoreResources].sort((a, b) => a.plural.localeCompare(b.plural)),
   ...appsResources,
   ...eventsResources,
+  ...autoscalingResources,
   ...batchResources,
+  ...certificatesResources,
   ...networkingResources,
   ...policyResources,
   ...rbacResources,
