@@ -32,6 +32,9 @@ const arnOf = (kind: string, nameMember: string, pathMember?: string): ResourceA
   const path = pathMember && typeof input[pathMember] === 'string' ? (input[pathMember] as string) : '/';
   return `arn:aws:iam::${ctx.account}:${kind}${path}${name}`;
 };
+/** List operations are authorized on the ARN prefix they list (`iam:ListRoles on resource: arn:aws:iam::A:role/`). */
+const LISTS: Readonly<Record<string, string>> = { ListUsers: 'user', ListRoles: 'role', ListPolicies: 'policy', ListInstanceProfiles: 'instance-profile' };
+const listArn = (kind: string): ResourceArnOf => (input: In, ctx) => `arn:aws:iam::${ctx.account}:${kind}${typeof input.PathPrefix === 'string' ? input.PathPrefix : '/'}`;
 const member = (m: string): ResourceArnOf => (input) => (typeof input[m] === 'string' ? (input[m] as string) : undefined);
 
 /** The resource each operation is authorized against, by the member that names it. */
@@ -44,6 +47,7 @@ function resourcesFor(ops: string[]): Record<string, ResourceArnOf> {
     else if (op === 'CreateRole') out[op] = arnOf('role', 'RoleName', 'Path');
     else if (op === 'CreateInstanceProfile') out[op] = arnOf('instance-profile', 'InstanceProfileName', 'Path');
     else if (op === 'CreatePolicy') out[op] = (input, ctx) => `arn:aws:iam::${ctx.account}:policy${typeof input.Path === 'string' ? input.Path : '/'}${String(input.PolicyName)}`;
+    else if (LISTS[op]) out[op] = listArn(LISTS[op]);
     else if (members.includes('RoleName')) out[op] = arnOf('role', 'RoleName');
     else if (members.includes('UserName')) out[op] = arnOf('user', 'UserName');
     else if (members.includes('InstanceProfileName')) out[op] = arnOf('instance-profile', 'InstanceProfileName');
