@@ -243,3 +243,17 @@ describe('tag refusals', () => {
     await expectError(eks.send(new TagResourceCommand({ resourceArn: arn, tags: { extra: 'x' } })), 'BadRequestException', 400, MSG.tooManyTags);
   });
 });
+
+describe('idempotent retries (clientRequestToken)', () => {
+  it('a retried CreateCluster or UpdateClusterConfig gets the first answer, not a 409', async () => {
+    const first = await eks.send(new CreateClusterCommand({ ...clusterInput('retry'), clientRequestToken: 'tok-1' }));
+    const again = await eks.send(new CreateClusterCommand({ ...clusterInput('retry'), clientRequestToken: 'tok-1' }));
+    assert.equal(again.cluster?.arn, first.cluster?.arn);
+    assert.equal(again.cluster?.createdAt?.getTime(), first.cluster?.createdAt?.getTime());
+    await settle(1000);
+    const u1 = await eks.send(new UpdateClusterConfigCommand({ name: 'retry', deletionProtection: true, clientRequestToken: 'tok-2' }));
+    const u2 = await eks.send(new UpdateClusterConfigCommand({ name: 'retry', deletionProtection: true, clientRequestToken: 'tok-2' }));
+    assert.equal(u2.update?.id, u1.update?.id);
+    await settle(1000);
+  });
+});

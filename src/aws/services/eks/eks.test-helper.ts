@@ -15,6 +15,7 @@ import type { Ec2Api, IamApi, SubnetInfo } from '../contracts.js';
 import type { ControlPlaneProvider } from './control-plane.js';
 import { createEksService, type EksExtensionFactory, type EksService, type Timings } from './index.js';
 
+/** The account, region and IAM roles the fakes know. */
 export const ACCOUNT = '000000000000';
 export const REGION = 'us-east-1';
 export const EKS_ROLE = `arn:aws:iam::${ACCOUNT}:role/eks-cluster-role`;
@@ -84,6 +85,7 @@ export class FakeIam implements IamApi {
   }
 }
 
+/** A running EKS endpoint with its SDK client, service and fakes. */
 export interface EksTestServer {
   url: string;
   eks: EKSClient;

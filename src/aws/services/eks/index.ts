@@ -32,6 +32,7 @@ export { Reconciler, type KindDef, type ResourceKey, type Step } from './reconci
 export type { ClusterDependents, EksExtension, EksExtensionFactory, EksRuntime, UpdateApplier, UpdateOutcome, TagResolver } from './runtime.js';
 export { fastTimings, realisticTimings, type Timings } from './timings.js';
 
+/** What the EKS service is built from. */
 export interface EksDeps {
   ec2: Ec2Api;
   iam: IamApi;
@@ -49,6 +50,7 @@ export interface EksDeps {
   extensions?: EksExtensionFactory[];
 }
 
+/** The built service: the AWS service for the router, its reconciler and runtime. */
 export interface EksService {
   service: AwsService;
   reconciler: Reconciler;

@@ -53,6 +53,7 @@ export interface KindDef<T> {
   advance(record: T, ctx: AdvanceContext<T>): Promise<Step<T>>;
 }
 
+/** What a reconciler runs on. */
 export interface ReconcilerOptions {
   store: Store;
   clock: Clock;

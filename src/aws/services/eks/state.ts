@@ -78,21 +78,27 @@ export function tableOf<T>(store: Store, scope: Scope, kind: string): EksTable<T
   return new EksTable<T>(store, scope, kind);
 }
 
+/** The model's ClusterStatus (PENDING is for registered clusters only). */
 export type ClusterStatus = 'CREATING' | 'ACTIVE' | 'DELETING' | 'FAILED' | 'UPDATING' | 'PENDING';
+/** The model's AuthenticationMode; it moves one way, CONFIG_MAP → API_AND_CONFIG_MAP → API. */
 export type AuthenticationMode = 'API' | 'API_AND_CONFIG_MAP' | 'CONFIG_MAP';
+/** The model's UpdateStatus. */
 export type UpdateStatus = 'InProgress' | 'Failed' | 'Cancelled' | 'Successful';
 
+/** One group of control plane log types and whether they are enabled (model LogSetup). */
 export interface LogSetup {
   types: string[];
   enabled: boolean;
 }
 
+/** A `health.issues[]` entry of a cluster (model ClusterIssue). */
 export interface ClusterIssue {
   code: string;
   message: string;
   resourceIds: string[];
 }
 
+/** Secrets envelope encryption with a KMS key (model EncryptionConfig, normalized). */
 export interface EncryptionConfig {
   resources: string[];
   provider: { keyArn: string };
@@ -158,11 +164,13 @@ export interface ClusterRecord {
   creatorArn: string;
 }
 
+/** An Update's parameter: values are strings, structured ones JSON (semantics doc §2). */
 export interface UpdateParam {
   type: string;
   value: string;
 }
 
+/** Why an Update failed (model ErrorDetail). */
 export interface ErrorDetail {
   errorCode: string;
   errorMessage: string;
@@ -185,14 +193,18 @@ export interface UpdateRecord {
   createdAt: number;
   errors: ErrorDetail[];
   change: Record<string, unknown>;
+  /** The request's idempotency token: a retried request gets this Update back. */
+  clientRequestToken?: string;
   lifecycle?: Lifecycle;
 }
 
+/** Where an associated access policy applies: the whole cluster or some namespaces (wildcards allowed). */
 export interface AccessScope {
   type: 'cluster' | 'namespace';
   namespaces: string[];
 }
 
+/** An access policy associated with an access entry. */
 export interface AssociatedPolicyRecord {
   policyArn: string;
   accessScope: AccessScope;
@@ -216,6 +228,8 @@ export interface AccessEntryRecord {
   username: string;
   type: string;
   associatedPolicies: AssociatedPolicyRecord[];
+  /** Internal: the creating request's idempotency token. */
+  clientRequestToken?: string;
 }
 
 /** The tables this part of EKS owns, in one scope. */

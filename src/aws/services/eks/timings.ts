@@ -4,6 +4,7 @@
  * {@link realisticTimings} follows shared/research/eks-semantics.md §2 and §5.
  */
 
+/** Durations of the EKS state machines, in ms of the injected clock. */
 export interface Timings {
   /** CREATING → ACTIVE (at least; the control plane must also report ready). */
   clusterCreate: number;

@@ -21,6 +21,8 @@ export interface UpdateSpec {
   change: Record<string, unknown>;
   /** How long until it is carried out (ms of the injected clock). */
   durationMs: number;
+  /** The request's idempotency token. */
+  clientRequestToken?: string;
 }
 
 /** Registers the Update state machine. */
@@ -58,10 +60,21 @@ export async function createUpdate(rt: EksRuntime, scope: Scope, clusterName: st
     createdAt: now,
     errors: [],
     change: spec.change,
+    clientRequestToken: spec.clientRequestToken,
     lifecycle: { phase: 'run', startedAt: now, dueAt: now + spec.durationMs },
   };
   await tables(rt, scope).updates.create(childId(clusterName, u.id), u);
   return u;
+}
+
+/**
+ * The Update of `target` a request with this idempotency token already made (a retried request
+ * gets it back instead of a 409), if any.
+ */
+export async function updateByToken(rt: EksRuntime, scope: Scope, clusterName: string, target: UpdateRecord['target'], token: unknown): Promise<UpdateRecord | undefined> {
+  if (typeof token !== 'string' || !token) return undefined;
+  const rows = await tables(rt, scope).updates.listUnder(`${clusterName}/`);
+  return rows.map((r) => r.value).find((u) => u.clientRequestToken === token && u.target.kind === target.kind && u.target.name === target.name);
 }
 
 /** Asks the reconciler to schedule an Update. */

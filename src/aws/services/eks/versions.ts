@@ -8,8 +8,10 @@
  * minor; the control plane moves only one minor at a time; UNSUPPORTED versions cannot be created.
  */
 
+/** Support status of a Kubernetes version (model VersionStatus). */
 export type VersionStatus = 'STANDARD_SUPPORT' | 'EXTENDED_SUPPORT' | 'UNSUPPORTED';
 
+/** One Kubernetes minor as EKS offers it (dates are UTC days). */
 export interface ClusterVersion {
   version: string;
   releaseDate: string;

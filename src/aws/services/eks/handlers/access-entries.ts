@@ -69,7 +69,14 @@ export function accessEntryHandlers(rt: EksRuntime): Record<string, AwsHandler> 
       }
       if (username !== undefined && reservedUsername(username)) throw eksError('InvalidParameterException', MSG.reservedUsername(username), f);
       const entry = newAccessEntry(scope, { clusterName, principalArn, p, type, username, kubernetesGroups: groups, tags: input.tags as Record<string, string> | undefined, now: rt.clock.now() });
-      if (!(await tables(rt, scope).accessEntries.create(childId(clusterName, principalArn), entry))) throw eksError('ResourceInUseException', MSG.accessEntryExists, f);
+      const token = input.clientRequestToken as string | undefined;
+      entry.clientRequestToken = token;
+      const t = tables(rt, scope).accessEntries;
+      if (!(await t.create(childId(clusterName, principalArn), entry))) {
+        const existing = await t.get(childId(clusterName, principalArn));
+        if (token && existing?.value.clientRequestToken === token) return { accessEntry: accessEntryView(existing.value) };
+        throw eksError('ResourceInUseException', MSG.accessEntryExists, f);
+      }
       return { accessEntry: accessEntryView(entry) };
     },
 

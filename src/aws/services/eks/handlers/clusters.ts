@@ -50,7 +50,9 @@ export function clusterHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       const name = input.name;
       const f = { clusterName: name };
       const t = tables(rt, scope);
-      if (await t.clusters.get(name)) throw eksError('ResourceInUseException', MSG.clusterExists(name), f);
+      const existing = await t.clusters.get(name);
+      if (existing && input.clientRequestToken && existing.value.clientRequestToken === input.clientRequestToken) return { cluster: clusterView(existing.value) };
+      if (existing) throw eksError('ResourceInUseException', MSG.clusterExists(name), f);
       const version = input.version ?? DEFAULT_VERSION;
       const v = supportedVersion(version);
       if (!v) throw eksError('InvalidParameterException', MSG.unsupportedVersion, f);

@@ -11,7 +11,7 @@ import { eksError, MSG, type EksErrorFields } from '../errors.js';
 import { pageArray } from '../paging.js';
 import { requireCluster, scopeOf, tables, type EksRuntime } from '../runtime.js';
 import { childId, type ClusterRecord, type UpdateRecord } from '../state.js';
-import { startClusterUpdate } from '../update-machine.js';
+import { startClusterUpdate, updateByToken } from '../update-machine.js';
 import { CLUSTER_VERSIONS, nextMinor, supportedVersion } from '../versions.js';
 import { updateView } from '../views.js';
 
@@ -40,6 +40,8 @@ export function updateHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       const name = input.name as string;
       const f = { clusterName: name };
       const cluster = (await requireCluster(rt, scope, name)).value;
+      const retried = await updateByToken(rt, scope, name, { kind: 'cluster' }, input.clientRequestToken);
+      if (retried) return { update: updateView(retried) };
       const req = input as ConfigRequest;
       const types = requestedTypes(req);
       if (!types.length) throw eksError('InvalidParameterException', MSG.noUpdateRequested, f);
@@ -47,7 +49,7 @@ export function updateHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       const type = types[0]!;
       assertUpdatable(cluster, type);
       const built = await BUILDERS[type]!(req, { rt, scope, cluster, requestId: ctx.requestId });
-      const u = await startClusterUpdate(rt, scope, name, { type, ...built, durationMs: rt.timings.configUpdate });
+      const u = await startClusterUpdate(rt, scope, name, { type, ...built, durationMs: rt.timings.configUpdate, clientRequestToken: input.clientRequestToken as string | undefined });
       return { update: updateView(u) };
     },
 
@@ -57,6 +59,8 @@ export function updateHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       const f = { clusterName: name };
       const target = input.version as string;
       const cluster = (await requireCluster(rt, scope, name)).value;
+      const retried = await updateByToken(rt, scope, name, { kind: 'cluster' }, input.clientRequestToken);
+      if (retried) return { update: updateView(retried) };
       const v = supportedVersion(target);
       if (!v && !CLUSTER_VERSIONS.some((x) => x.version === target)) throw eksError('InvalidParameterException', MSG.unsupportedVersion, f);
       if (!v || target !== nextMinor(cluster.version)) throw eksError('InvalidParameterException', MSG.unsupportedMinorUpdate(cluster.version, target), f);
@@ -69,6 +73,7 @@ export function updateHandlers(rt: EksRuntime): Record<string, AwsHandler> {
         params: [{ type: 'Version', value: target }, { type: 'PlatformVersion', value: platformVersion }],
         change: { version: target, platformVersion },
         durationMs: rt.timings.versionUpdate,
+        clientRequestToken: input.clientRequestToken as string | undefined,
       });
       return { update: updateView(u) };
     },
@@ -78,6 +83,8 @@ export function updateHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       const name = input.clusterName as string;
       const f = { clusterName: name };
       const cluster = (await requireCluster(rt, scope, name)).value;
+      const retried = await updateByToken(rt, scope, name, { kind: 'cluster' }, input.clientRequestToken);
+      if (retried) return { update: updateView(retried) };
       const config = validateEncryptionConfig(input.encryptionConfig as { resources?: string[]; provider?: { keyArn?: string } }[], name);
       if (cluster.encryptionConfig?.length) throw eksError('InvalidRequestException', MSG.encryptionAlreadyEnabled(name), f);
       assertUpdatable(cluster, 'AssociateEncryptionConfig');
@@ -86,6 +93,7 @@ export function updateHandlers(rt: EksRuntime): Record<string, AwsHandler> {
         params: [{ type: 'EncryptionConfig', value: JSON.stringify(config) }],
         change: { encryptionConfig: config },
         durationMs: rt.timings.configUpdate,
+        clientRequestToken: input.clientRequestToken as string | undefined,
       });
       return { update: updateView(u) };
     },
