@@ -114,6 +114,31 @@ for (const backend of ['sqlite', 'etcd'] as const) {
       assert.equal(ok('get', 'secret', 's', '-n', 'team-a', '-o', 'jsonpath={.data.k}'), Buffer.from('v').toString('base64'));
     });
 
+    it('applies server-side with managed fields, conflicts and --force-conflicts', () => {
+      const doc = (replicas: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ssa}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: ssa}}
+  template:
+    metadata: {labels: {app: ssa}}
+    spec: {containers: [{name: c, image: nginx:1}]}
+`;
+      assert.match(s.kubectl(['apply', '--server-side', '-f', '-'], doc(2)).stdout, /serverside-applied/);
+      ok('scale', 'deploy', 'ssa', '--replicas=5');
+      const conflict = s.kubectl(['apply', '--server-side', '-f', '-'], doc(3));
+      assert.notEqual(conflict.code, 0);
+      assert.match(conflict.stderr, /Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps\/v1: \.spec\.replicas/);
+      const forced = s.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], doc(3));
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.equal(ok('get', 'deploy', 'ssa', '-o', 'jsonpath={.spec.replicas}'), '3');
+      assert.match(ok('get', 'deploy', 'ssa', '-o', 'jsonpath={.metadata.managedFields[0].manager}/{.metadata.managedFields[0].operation}'), /^kubectl\/Apply$/);
+      ok('set', 'image', 'deploy/ssa', 'c=nginx:2');
+      ok('rollout', 'restart', 'deploy/ssa');
+      assert.match(ok('get', 'deploy', 'ssa', '-o', 'jsonpath={.spec.template.spec.containers[0].image} {.spec.template.metadata.annotations}'), /^nginx:2 .*restartedAt/);
+    });
+
     it('reports errors as a real server does', () => {
       const missing = k('get', 'deploy', 'nope');
       assert.equal(missing.code, 1);

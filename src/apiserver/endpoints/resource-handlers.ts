@@ -16,6 +16,7 @@ import { ALL_VERBS, groupVersion, type KObject, type ResourceDef } from '../regi
 import { decodeBody, decodeObject, mediaType, negotiate } from './codec.js';
 import { fieldValidationMode, validateFields, warningHeaders } from './field-validation.js';
 import { compileFilter } from './filter.js';
+import { fieldManager, type FieldManager } from './managed-fields.js';
 import { listEntries, listJson } from './list.js';
 import type { RequestInfo } from './request-info.js';
 import { table, tableRow, type IncludeObject } from './table.js';
@@ -96,12 +97,13 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
         (obj.metadata ??= {}).namespace = ns;
         checkNamespaceLive(env, ns!, def, obj.metadata.name ?? '');
       }
+      fieldManager(def, req, env.clock.now()).record(undefined, obj);
       const created = await gs.create(obj, { dryRun });
       return json(201, created, warningHeaders(warnings));
     }
     case 'update': {
       const decoded = decodeObject(req.body, req.headers['content-type'], { apiVersion: groupVersion(def), kind: def.kind });
-      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, () => decoded, dryRun));
+      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, () => decoded, dryRun, fieldManager(def, req, env.clock.now())));
       checkKind(def, decoded);
       const { obj, warnings } = validateFields(def, decoded, fieldValidationMode(req.query));
       if (def.namespaced) {
@@ -109,7 +111,12 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
         if (given && given !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
         (obj.metadata ??= {}).namespace = ns;
       }
-      const r = await gs.update(ns, info.name!, () => structuredClone(obj), { dryRun, subresource: sub, allowCreate: def.allowCreateOnUpdate });
+      const fm = fieldManager(def, req, env.clock.now());
+      const r = await gs.update(ns, info.name!, (cur) => {
+        const next = structuredClone(obj);
+        fm.record(cur, next, sub);
+        return next;
+      }, { dryRun, subresource: sub, allowCreate: def.allowCreateOnUpdate });
       return json(r.created ? 201 : 200, r.obj, warningHeaders(warnings));
     }
     case 'patch': {
@@ -123,22 +130,30 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
         warnings = checked.warnings;
         return checked.obj;
       };
-      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, (scale) => applyPatch(SCALE_GVK, type, scale, patch), dryRun));
+      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, (scale) => applyPatch(SCALE_GVK, type, scale, patch), dryRun, fieldManager(def, req, env.clock.now())));
       const isApply = type === 'application/apply-patch+yaml';
       if (isApply && !req.query.get('fieldManager'))
         throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', { kind: 'PatchOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] });
       if (isApply && def.namespaced) checkNamespaceLive(env, ns!, def, info.name!);
+      const fm = fieldManager(def, req, env.clock.now());
+      const force = req.query.get('force') === 'true';
+      if (req.query.has('force') && !isApply) throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
       const r = await gs.update(ns, info.name!, (cur) => {
-        if (!cur) {
-          const created = structuredClone(patch) as KObject;
-          checkKind(def, created);
-          const checked = validateFields(def, created, mode);
+        if (isApply) {
+          const applied = structuredClone(patch) as KObject;
+          if (typeof applied !== 'object' || applied === null || Array.isArray(applied)) throw badRequest('apply patch must be an object');
+          checkKind(def, applied);
+          const checked = validateFields(def, applied, mode);
           warnings = checked.warnings;
-          (checked.obj.metadata ??= {}).namespace = ns;
-          return checked.obj;
+          const m = (checked.obj.metadata ??= {});
+          if (def.namespaced) m.namespace = ns;
+          if (m.name === undefined) m.name = info.name;
+          return fm.apply(cur, checked.obj, force, sub);
         }
+        if (!cur) throw notFound({ group: def.group, resource: def.plural }, info.name!);
         const out = apply(cur);
         if (def.namespaced) (out.metadata ??= {}).namespace = ns;
+        fm.record(cur, out, sub);
         return out;
       }, { dryRun, subresource: sub, allowCreate: isApply });
       return json(r.created ? 201 : 200, r.obj, warningHeaders(warnings));
@@ -290,7 +305,7 @@ function toScale(gs: GenericStore, obj: KObject): object {
   };
 }
 
-async function updateScale(gs: GenericStore, ns: string | undefined, name: string, change: (scale: KObject) => KObject, dryRun: boolean): Promise<object> {
+async function updateScale(gs: GenericStore, ns: string | undefined, name: string, change: (scale: KObject) => KObject, dryRun: boolean, fm: FieldManager): Promise<object> {
   const sc = gs.def.subresources!.scale!;
   const r = await gs.update(ns, name, (cur) => {
     if (!cur) throw notFound({ group: gs.def.group, resource: gs.def.plural }, name);
@@ -298,7 +313,9 @@ async function updateScale(gs: GenericStore, ns: string | undefined, name: strin
     const replicas = scale.spec?.replicas;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
       throw new StatusError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, { name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: 'must be greater than or equal to 0', field: 'spec.replicas' }] });
+    const before = structuredClone(cur);
     setPath(cur as Record<string, unknown>, sc.specReplicasPath, replicas);
+    fm.record(before, cur, 'scale');
     if (scale.metadata?.resourceVersion) cur.metadata!.resourceVersion = scale.metadata.resourceVersion;
     return cur;
   }, { dryRun });
