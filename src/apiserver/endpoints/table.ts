@@ -47,7 +47,7 @@ export function table(def: ResourceDef, rows: TableRow[], meta: { resourceVersio
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: meta,
-    columnDefinitions: [NAME_COLUMN, ...tableColumns(def).map(({ cell: _c, ...d }) => ({ description: '', format: '', ...d }))],
+    columnDefinitions: [{ ...NAME_COLUMN, priority: def.nameColumnPriority ?? 0 }, ...tableColumns(def).map(({ cell: _c, ...d }) => ({ description: '', format: '', ...d }))],
     rows,
   };
 }

@@ -133,8 +133,10 @@ export interface ResourceDef<T extends KObject = KObject> {
   selectableFields?: Record<string, (obj: T) => string | undefined>;
   /** Name rule: DNS-1123 subdomain (default), DNS-1123 label, or any path segment. */
   nameRule?: 'subdomain' | 'label' | 'path-segment';
-  /** Table columns after Name (Age is added at the end unless a column named Age exists). */
+  /** Table columns after Name (Age is added at the end unless a column names a time). */
   printerColumns?: PrinterColumn[];
+  /** Priority of the Name column (events show it only with -o wide, as upstream). */
+  nameColumnPriority?: number;
   /**
    * A create-only resource that computes an answer and stores nothing (TokenReview,
    * SubjectAccessReview, SelfSubjectReview …): POST runs this with the caller and returns 201

@@ -159,6 +159,7 @@ export const events: ResourceDef = {
   group: '',
   version: 'v1',
   kind: 'Event',
+  nameColumnPriority: 1,
   plural: 'events',
   singular: 'event',
   namespaced: true,

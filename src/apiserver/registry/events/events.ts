@@ -64,6 +64,7 @@ export const events: ResourceDef = {
   group: 'events.k8s.io',
   version: 'v1',
   kind: 'Event',
+  nameColumnPriority: 1,
   plural: 'events',
   singular: 'event',
   namespaced: true,
