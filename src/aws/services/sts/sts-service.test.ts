@@ -109,6 +109,18 @@ describe('STS', () => {
   });
 });
 
+describe('STS authentication', () => {
+  it('lets only the web-identity operations through unsigned', async () => {
+    const post = (action: string) => fetch(srv.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `Action=${action}&Version=2011-06-15` });
+    const res = await post('GetCallerIdentity');
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /<Code>MissingAuthenticationToken<\/Code>/);
+    const web = await post('AssumeRoleWithWebIdentity');
+    assert.equal(web.status, 400);
+    assert.match(await web.text(), /<Code>ValidationError<\/Code>/);
+  });
+});
+
 describe('STS AssumeRoleWithWebIdentity', () => {
   const issuer = 'https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF';
   const host = issuer.slice('https://'.length);
