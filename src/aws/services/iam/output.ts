@@ -123,7 +123,7 @@ export function policyOut(p: ManagedPolicyRecord, attachmentCount: number, full 
   };
 }
 
-/** `PolicyVersion`; the document only when asked for (GetPolicyVersion, CreatePolicyVersion). */
+/** `PolicyVersion`; the document only when asked for (GetPolicyVersion; list and create answers omit it). */
 export function versionOut(v: ManagedPolicyRecord['versions'][number], withDocument: boolean): Out {
   return { ...(withDocument ? { Document: v.document } : {}), VersionId: v.versionId, IsDefaultVersion: v.isDefaultVersion, CreateDate: v.createDate };
 }

@@ -61,6 +61,8 @@ export const MSG = {
   /** Ours. */
   unsupportedOrigin: (origin: string) => `Origin ${origin} is not supported by eksplane: only AWS_KMS keys are`,
   /** Ours. */
+  unsupportedKeyStore: 'Custom key stores are not supported by eksplane',
+  /** Ours. */
   unsupportedMultiRegion: 'Multi-Region keys are not supported by eksplane',
   /** Ours. */
   usageSpecMismatch: (usage: string, spec: string) => `KeyUsage ${usage} is not compatible with KeySpec ${spec}`,

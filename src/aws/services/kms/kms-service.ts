@@ -11,7 +11,7 @@ import type { Store } from '../../../store/types.js';
 import { defineService, type AwsService, type ResourceArnOf } from '../../service.js';
 import { AwsError, type AwsContext, type AwsHandler } from '../../types.js';
 import { readBlobHeader } from './crypto.js';
-import { unsupported } from './errors.js';
+import { MSG, unsupported } from './errors.js';
 import { kmsApiOf, type KmsApi } from './kms-api.js';
 import { dataKeyBytes, decrypt, encrypt, type EncryptionContext, generateDataKey, reEncrypt } from './kms-ops.js';
 import { ANY_STATE, KmsState, NOT_PENDING, pageOf } from './kms-state.js';
@@ -57,7 +57,7 @@ export function createKmsService(opts: KmsServiceOptions): AwsService & { state:
 
   const handlers: Record<string, AwsHandler> = {
     async CreateKey(input, ctx) {
-      if (input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined) throw unsupported('Custom key stores are not supported by eksplane');
+      if (input.CustomKeyStoreId !== undefined || input.XksKeyId !== undefined) throw unsupported(MSG.unsupportedKeyStore);
       const k = await state.createKey(...st(ctx), {
         description: opt(input.Description), keyUsage: opt(input.KeyUsage), keySpec: opt(input.KeySpec) ?? opt(input.CustomerMasterKeySpec),
         policy: opt(input.Policy), tags: input.Tags as KmsTag[] | undefined, origin: opt(input.Origin), multiRegion: input.MultiRegion as boolean | undefined,
@@ -101,7 +101,7 @@ export function createKmsService(opts: KmsServiceOptions): AwsService & { state:
     },
     async GetKeyRotationStatus(input, ctx) {
       const k = await state.key(...st(ctx), s(input.KeyId), NOT_PENDING);
-      if (k.keySpec !== 'SYMMETRIC_DEFAULT') throw unsupported(`${k.arn} does not support automatic key rotation: only symmetric encryption keys do`);
+      if (k.keySpec !== 'SYMMETRIC_DEFAULT') throw unsupported(MSG.rotationUnsupported(k.arn));
       const r = k.rotation;
       const next = r.enabled && r.enabledAt !== undefined ? r.enabledAt + r.periodDays * 86_400_000 : undefined;
       return { KeyRotationEnabled: r.enabled, KeyId: k.arn, ...(r.enabled ? { RotationPeriodInDays: r.periodDays, NextRotationDate: next } : {}) };
