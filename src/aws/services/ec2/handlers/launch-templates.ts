@@ -79,7 +79,8 @@ export const launchTemplateHandlers: Record<string, Ec2Handler> = {
       versions = (await allVersions(r, lt.LaunchTemplateId)).filter((v) => v.VersionNumber >= min && v.VersionNumber <= max);
     }
     const hits = applyFilters(versions.map((v) => ({ lt, v })), i.Filters, VERSION_FIELDS);
-    const { page, nextToken } = paginate(hits, (x) => String(x.v.VersionNumber).padStart(10, '0'), { maxResults: i.MaxResults, nextToken: i.NextToken });
+    // Newest first, as EC2 lists versions.
+    const { page, nextToken } = paginate(hits, (x) => String(9_999_999_999 - x.v.VersionNumber).padStart(10, '0'), { maxResults: i.MaxResults, nextToken: i.NextToken });
     return { LaunchTemplateVersions: page.map((x) => versionWire(lt, x.v)), NextToken: nextToken };
   }),
 
