@@ -2,7 +2,9 @@
  * The table of built-in resources, in discovery preference order (core first, as upstream; the
  * first group wins a short-name clash, so core `events` beats events.k8s.io).
  */
+import { admissionregistrationResources } from './admissionregistration/index.js';
 import { apiextensionsResources } from './apiextensions/index.js';
+import { apiregistrationResources } from './apiregistration/index.js';
 import { appsResources } from './apps/index.js';
 import { autoscalingResources } from './autoscaling/index.js';
 import { batchResources } from './batch/index.js';
@@ -12,6 +14,7 @@ import { coreResources } from './core/index.js';
 import { moreCoreResources } from './core/more.js';
 import { discoveryResources } from './discovery/index.js';
 import { eventsResources } from './events/index.js';
+import { flowcontrolResources } from './flowcontrol/index.js';
 import { networkingResources } from './networking/index.js';
 import { nodeResources } from './node/index.js';
 import { policyResources } from './policy/index.js';
@@ -22,6 +25,7 @@ import { storageResources } from './storage/index.js';
 
 export const builtinResources: ResourceDef[] = [
   ...[...coreResources, ...moreCoreResources].sort((a, b) => a.plural.localeCompare(b.plural)),
+  ...apiregistrationResources,
   ...appsResources,
   ...eventsResources,
   ...autoscalingResources,
@@ -31,11 +35,13 @@ export const builtinResources: ResourceDef[] = [
   ...policyResources,
   ...rbacResources,
   ...storageResources,
+  ...admissionregistrationResources,
   ...apiextensionsResources,
   ...schedulingResources,
   ...coordinationResources,
   ...nodeResources,
   ...discoveryResources,
+  ...flowcontrolResources,
 ];
 
 /** Field indexes the watch cache keeps: kubelets list pods by node, controllers by phase. */

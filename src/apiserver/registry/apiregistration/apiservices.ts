@@ -8,7 +8,7 @@
  */
 import type { FieldError } from '../../../apimachinery/errors.js';
 import { isDNS1035Label, isDNS1123Subdomain, isValidPortNum } from '../../../apimachinery/validation.js';
-import { invalid, required } from '../core/field-errors.js';
+import { decodeError, invalid, required } from '../core/field-errors.js';
 import { ageColumn, column } from '../core/printing.js';
 import type { KObject, ResourceDef, ResourceStrategy } from '../resource.js';
 
@@ -50,6 +50,46 @@ export const API_VERSION_PRIORITIES: Record<string, [number, number]> = {
   'flowcontrol.apiserver.k8s.io/v1': [16100, 21],
 };
 
+type Shape = 'string' | 'bool' | 'int' | { [field: string]: Shape } | [Shape];
+
+/** The JSON shape of an APIService (the type table has no kube-aggregator types to check it against). */
+const SHAPE: Shape = {
+  spec: {
+    service: { namespace: 'string', name: 'string', port: 'int' },
+    group: 'string',
+    version: 'string',
+    insecureSkipTLSVerify: 'bool',
+    caBundle: 'string',
+    groupPriorityMinimum: 'int',
+    versionPriority: 'int',
+  },
+  status: { conditions: [{ type: 'string', status: 'string', reason: 'string', message: 'string', lastTransitionTime: 'string' }] },
+};
+
+/** The Go decoder's complaint about the first value of the wrong JSON type, or undefined. */
+function shapeError(v: unknown, shape: Shape, path: string): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  const got = Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : typeof v;
+  const bad = (want: string) => `json: cannot unmarshal ${got} into Go struct field APIService.${path} of type ${want}`;
+  if (shape === 'string') return typeof v === 'string' ? undefined : bad('string');
+  if (shape === 'bool') return typeof v === 'boolean' ? undefined : bad('bool');
+  if (shape === 'int') return Number.isInteger(v) ? undefined : bad('int32');
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(v)) return bad('[]v1.APIServiceCondition');
+    for (const x of v) {
+      const e = shapeError(x, shape[0]!, path);
+      if (e) return e;
+    }
+    return undefined;
+  }
+  if (typeof v !== 'object' || Array.isArray(v)) return bad('struct');
+  for (const [k, sub] of Object.entries(shape)) {
+    const e = shapeError((v as Record<string, unknown>)[k], sub, path ? `${path}.${k}` : k);
+    if (e) return e;
+  }
+  return undefined;
+}
+
 function validateName(svc: APIService): FieldError[] {
   const name = svc.metadata?.name ?? '';
   const want = `${svc.spec?.version ?? ''}.${svc.spec?.group ?? ''}`;
@@ -59,10 +99,14 @@ function validateName(svc: APIService): FieldError[] {
 /** The APIService strategy. */
 export const apiServiceStrategy = {
   defaults(svc) {
+    const e = shapeError(svc, SHAPE, '');
+    if (e) throw decodeError('APIService', 'v1', e);
     const s = svc.spec?.service;
     if (s) s.port ??= 443;
   },
   validate(svc) {
+    const e = shapeError(svc, SHAPE, '');
+    if (e) throw decodeError('APIService', 'v1', e);
     const spec = svc.spec ?? {};
     const errs = validateName(svc);
     const group = spec.group ?? '';
@@ -118,7 +162,8 @@ const a = (o: KObject) => o as APIService;
 
 /** The Available cell: the condition's status, with its reason when not True; `Unknown` without one. */
 function availableCell(svc: APIService): string {
-  const c = (svc.status?.conditions ?? []).find((x) => x?.type === 'Available');
+  const conds = svc.status?.conditions;
+  const c = Array.isArray(conds) ? conds.find((x) => x?.type === 'Available') : undefined;
   if (!c) return 'Unknown';
   return c.status === 'True' ? 'True' : `${c.status ?? ''} (${c.reason ?? ''})`;
 }
