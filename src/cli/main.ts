@@ -47,8 +47,9 @@ program
   .option('--data-dir <dir>', 'where state lives', '.eksplane')
   .option('--store <url>', 'store URL: sqlite:PATH (default, under the data dir), etcd://host:port,..., memory:')
   .option('--permissive', 'accept any credentials as the default account root and allow every action (LocalStack-like)')
-  .action(async (o: { port: number; host: string; dataDir: string; store?: string; permissive?: boolean }) => {
-    const s = await startAwsServer({ port: o.port, host: o.host, dataDir: resolve(o.dataDir), storeUrl: o.store, permissive: o.permissive });
+  .option('--realistic-timing', 'EKS-like durations (clusters take minutes) instead of about a second')
+  .action(async (o: { port: number; host: string; dataDir: string; store?: string; permissive?: boolean; realisticTiming?: boolean }) => {
+    const s = await startAwsServer({ port: o.port, host: o.host, dataDir: resolve(o.dataDir), storeUrl: o.store, permissive: o.permissive, realisticTiming: o.realisticTiming });
     process.stdout.write(`eksplane server listening on ${s.url}\n`);
     const stop = async () => {
       await s.stop();

@@ -1,13 +1,19 @@
 /**
- * `eksplane server`: the AWS endpoint over the store in the data directory, with SigV4
- * authentication and IAM authorization on every call (or `--permissive`: any credentials are
- * the default account's root, as LocalStack does).
+ * `eksplane server`: the AWS endpoint over the store in the data directory — EKS, EC2, IAM, STS
+ * and KMS wired to each other — with SigV4 authentication and IAM authorization on every call
+ * (or `--permissive`: any credentials are the default account's root, as LocalStack does).
  */
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createAwsServer } from '../aws/endpoint.js';
-import { createAuthenticator, createAuthorizer, IamState } from '../aws/identity/index.js';
+import { createAuthenticator, createAuthorizer, iamApiOf, IamState } from '../aws/identity/index.js';
 import type { AwsService } from '../aws/service.js';
+import { createEc2 } from '../aws/services/ec2/index.js';
+import { createEksService, fastTimings, realisticTimings } from '../aws/services/eks/index.js';
+import { createIamService } from '../aws/services/iam/index.js';
+import { createKmsService, loadOrCreateMasterSecret, MASTER_SECRET_FILE } from '../aws/services/kms/index.js';
+import { createStsService, withSelfAuthorizedSts, withUnsignedStsOperations } from '../aws/services/sts/index.js';
 import { realClock, type Clock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { openStore } from '../store/open-store.js';
@@ -19,6 +25,8 @@ export interface AwsServerOptions {
   storeUrl?: string;
   /** Accept any credentials as the default account's root, and allow every action. */
   permissive?: boolean;
+  /** EKS-like durations (a cluster takes ~10 minutes) instead of about a second. */
+  realisticTiming?: boolean;
   clock?: Clock;
   log?: Logger;
 }
@@ -29,15 +37,20 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
   await mkdir(opts.dataDir, { recursive: true });
   const store = await openStore(opts.storeUrl ?? 'sqlite:', { dataDir: opts.dataDir });
   const iam = new IamState(store, { clock });
-  const services: AwsService[] = [];
+  const ec2 = createEc2({ store, clock });
+  const kms = createKmsService({ store, clock, masterKey: await loadOrCreateMasterSecret(join(opts.dataDir, MASTER_SECRET_FILE)) });
+  const eks = createEksService({ ec2: ec2.api, iam: iamApiOf(iam), store, clock, log, timings: opts.realisticTiming ? realisticTimings : fastTimings });
+  const services: AwsService[] = [eks.service, ec2.service, createIamService({ iam }), createStsService({ iam }), kms];
   const server = createAwsServer({
     log,
     clock,
     store,
     services,
-    authenticate: createAuthenticator({ iam, clock, permissive: opts.permissive }),
-    authorize: opts.permissive ? undefined : createAuthorizer({ iam }),
+    authenticate: withUnsignedStsOperations(createAuthenticator({ iam, clock, permissive: opts.permissive })),
+    authorize: opts.permissive ? undefined : withSelfAuthorizedSts(createAuthorizer({ iam })),
   });
+  const background = new AbortController();
+  await eks.start(background.signal);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
@@ -47,6 +60,8 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
   return {
     url,
     async stop() {
+      background.abort();
+      eks.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();

@@ -47,13 +47,37 @@ it('answers /healthz', async () => {
 });
 
 it('names the operation it does not implement, in each protocol', () => {
-  const eks = aws('eks', 'list-clusters');
-  assert.notEqual(eks.status, 0);
-  assert.match(eks.stderr, /\(NotImplemented\).*not implemented by eksplane yet/);
-  const kms = aws('kms', 'list-keys');
-  assert.match(kms.stderr, /\(NotImplemented\).*ListKeys of service kms/);
-  const sts = aws('sts', 'get-caller-identity');
-  assert.match(sts.stderr, /\(NotImplemented\).*GetCallerIdentity of service sts/);
+  const ec2 = aws('ec2', 'describe-flow-logs');
+  assert.notEqual(ec2.status, 0);
+  assert.match(ec2.stderr, /\(NotImplemented\).*DescribeFlowLogs of service ec2 is not implemented by eksplane yet/);
+  const eks = aws('eks', 'list-insights', '--cluster-name', 'x');
+  assert.match(eks.stderr, /\(NotImplemented\).*ListInsights/);
+});
+
+it('runs a cluster\'s life through the aws CLI: IAM role, default VPC subnets, create, wait, describe, delete', () => {
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const role = aws('iam', 'create-role', '--role-name', 'eks-cluster', '--assume-role-policy-document', trust);
+  assert.equal(role.status, 0, role.stderr);
+  const roleArn = JSON.parse(role.stdout).Role.Arn as string;
+  const subnets = JSON.parse(aws('ec2', 'describe-subnets', '--filters', 'Name=default-for-az,Values=true').stdout).Subnets as { SubnetId: string; AvailabilityZone: string }[];
+  assert.ok(subnets.length >= 3, 'a default subnet per AZ');
+  const ids = subnets.slice(0, 2).map((x) => x.SubnetId).join(',');
+  const created = aws('eks', 'create-cluster', '--name', 'demo', '--role-arn', roleArn, '--resources-vpc-config', `subnetIds=${ids}`);
+  assert.equal(created.status, 0, created.stderr);
+  assert.equal(JSON.parse(created.stdout).cluster.status, 'CREATING');
+  const wait = aws('eks', 'wait', 'cluster-active', '--name', 'demo');
+  assert.equal(wait.status, 0, wait.stderr);
+  const cluster = JSON.parse(aws('eks', 'describe-cluster', '--name', 'demo').stdout).cluster;
+  assert.equal(cluster.status, 'ACTIVE');
+  assert.match(cluster.endpoint, /^https:\/\//);
+  assert.ok(cluster.certificateAuthority.data.length > 100);
+  assert.deepEqual(JSON.parse(aws('eks', 'list-clusters').stdout).clusters, ['demo']);
+  const dup = aws('eks', 'create-cluster', '--name', 'demo', '--role-arn', roleArn, '--resources-vpc-config', `subnetIds=${ids}`);
+  assert.match(dup.stderr, /\(ResourceInUseException\).*Cluster already exists with name: demo/);
+  assert.equal(aws('eks', 'delete-cluster', '--name', 'demo').status, 0);
+  const gone = aws('eks', 'wait', 'cluster-deleted', '--name', 'demo');
+  assert.equal(gone.status, 0, gone.stderr);
+  assert.match(aws('eks', 'describe-cluster', '--name', 'demo').stderr, /\(ResourceNotFoundException\).*No cluster found for name: demo\./);
 });
 
 it('verifies signatures: unknown keys and wrong secrets are refused in each service\'s words', () => {
