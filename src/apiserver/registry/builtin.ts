@@ -6,6 +6,8 @@ import { admissionregistrationResources } from './admissionregistration/index.js
 import { apiextensionsResources } from './apiextensions/index.js';
 import { apiregistrationResources } from './apiregistration/index.js';
 import { appsResources } from './apps/index.js';
+import { authenticationResources } from './authentication/index.js';
+import { authorizationResources } from './authorization/index.js';
 import { autoscalingResources } from './autoscaling/index.js';
 import { batchResources } from './batch/index.js';
 import { certificatesResources } from './certificates/index.js';
@@ -28,6 +30,8 @@ export const builtinResources: ResourceDef[] = [
   ...apiregistrationResources,
   ...appsResources,
   ...eventsResources,
+  ...authenticationResources,
+  ...authorizationResources,
   ...autoscalingResources,
   ...batchResources,
   ...certificatesResources,

@@ -1,30 +1,12 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { cells, created, createErrors, NOW, updateErrors } from '../core/strategy-test-helpers.js';
 import type { KObject, ResourceStrategy } from '../resource.js';
 import { checkCSR } from './csr-parse.js';
 import { certificatesigningrequests, csrCondition } from './csr-resource.js';
+import { makeTestCSR } from './test-csr.js';
 
-/** A DER TLV. */
-const tlv = (tag: number, body: Buffer): Buffer => {
-  const len = body.length < 128 ? Buffer.from([body.length]) : Buffer.from([0x82, body.length >> 8, body.length & 255]);
-  return Buffer.concat([Buffer.from([tag]), len, body]);
-};
-
-/** A PKCS#10 request for CN=`cn`, signed with a fresh P-256 key (tamper flips a signed byte). */
-function makeCSR(cn: string, tamper = false): string {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const spki = publicKey.export({ format: 'der', type: 'spki' });
-  const name = tlv(0x30, tlv(0x31, tlv(0x30, Buffer.concat([tlv(0x06, Buffer.from([0x55, 0x04, 0x03])), tlv(0x0c, Buffer.from(cn))]))));
-  const info = tlv(0x30, Buffer.concat([tlv(0x02, Buffer.from([0])), name, spki, tlv(0xa0, Buffer.alloc(0))]));
-  const sig = sign('sha256', info, privateKey);
-  const alg = tlv(0x30, tlv(0x06, Buffer.from([0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02])));
-  if (tamper) info.writeUInt8(info[info.indexOf(Buffer.from(cn))]! ^ 1, info.indexOf(Buffer.from(cn)));
-  const der = tlv(0x30, Buffer.concat([info, alg, tlv(0x03, Buffer.concat([Buffer.from([0]), sig]))]));
-  const pem = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE REQUEST-----\n`;
-  return Buffer.from(pem).toString('base64');
-}
+const makeCSR = makeTestCSR;
 
 const csr = (spec: Record<string, unknown>): KObject => ({
   apiVersion: 'certificates.k8s.io/v1',
@@ -36,7 +18,7 @@ const csr = (spec: Record<string, unknown>): KObject => ({
 describe('certificates.k8s.io/v1 certificatesigningrequests', () => {
   it('accepts a signed request and rejects a tampered or foreign one', () => {
     assert.equal(checkCSR(Buffer.from(makeCSR('a'), 'base64').toString()), undefined);
-    assert.equal(checkCSR(Buffer.from(makeCSR('a', true), 'base64').toString()), 'x509: ECDSA verification failure');
+    assert.equal(checkCSR(Buffer.from(makeCSR('a', [], true), 'base64').toString()), 'x509: ECDSA verification failure');
     assert.equal(checkCSR('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), 'PEM block type must be CERTIFICATE REQUEST');
   });
 
