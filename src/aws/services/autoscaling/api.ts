@@ -1,0 +1,41 @@
+/**
+ * AutoScalingApi (../contracts.ts) for EKS managed node groups, over the same state and
+ * operations as the wire. Group tags given as a map propagate to instances at launch (EKS's node
+ * group tags do).
+ */
+import type { AutoScalingApi } from '../contracts.js';
+import { createGroup, deleteGroup, updateGroup, type AsgCtx } from './groups.js';
+
+/** The api over a context factory. */
+export function createAutoScalingApi(ctxOf: (account: string, region: string) => AsgCtx): AutoScalingApi {
+  return {
+    async createGroup(account, region, input) {
+      const lt = input.launchTemplate;
+      await createGroup(ctxOf(account, region), input.name, {
+        MinSize: input.minSize,
+        MaxSize: input.maxSize,
+        DesiredCapacity: input.desiredCapacity,
+        VPCZoneIdentifier: input.subnetIds.join(','),
+        LaunchTemplate: lt && { LaunchTemplateId: lt.id, LaunchTemplateName: lt.name, Version: lt.version },
+      }, Object.entries(input.tags ?? {}).map(([Key, Value]) => ({ Key, Value, PropagateAtLaunch: true })).sort((a, b) => a.Key.localeCompare(b.Key)), input.instanceType);
+    },
+
+    async updateGroup(account, region, name, input) {
+      const c = ctxOf(account, region);
+      await updateGroup(c, name, { MinSize: input.minSize, MaxSize: input.maxSize, DesiredCapacity: input.desiredCapacity });
+    },
+
+    async deleteGroup(account, region, name, opts) {
+      await deleteGroup(ctxOf(account, region), name, opts.forceDelete);
+    },
+
+    async describeGroup(account, region, name) {
+      const g = await ctxOf(account, region).r.find(name);
+      return g && {
+        name: g.name,
+        desiredCapacity: g.desiredCapacity,
+        instances: g.members.map((m) => ({ instanceId: m.instanceId, lifecycleState: m.lifecycleState, availabilityZone: m.az })),
+      };
+    },
+  };
+}
