@@ -1,0 +1,127 @@
+/**
+ * The managed node group state machine (shared/research/eks-semantics.md §2, §5), run by the
+ * reconciler:
+ *
+ *   CREATING/provision ─(now)→ Auto Scaling group `eks-<ng>-<uuid>` (and the remote access
+ *       security group) created → CREATING/activate
+ *   CREATING/activate ─(every readyPoll)→ ACTIVE once the group has its desired instances
+ *       InService, or once createdAt + nodegroupCreate has passed
+ *       └─ node role gone / no longer trusting ec2.amazonaws.com, ASG gone → CREATE_FAILED + health.issues
+ *   DELETING/delete ─(now)→ ASG deleted (force) → DELETING/finish ─(deletion + nodegroupDelete)→ gone
+ *
+ * UPDATING is driven by Update records through the `nodegroup` update applier (./updates.ts).
+ * Every side effect is idempotent: the ASG is looked up before it is created, deleting what is
+ * already gone is not an error.
+ */
+import { AwsError } from '../../../types.js';
+import type { Step } from '../reconciler.js';
+import { tables, type EksRuntime } from '../runtime.js';
+import { KIND, type Scope } from '../state.js';
+import { asgTags, type NodegroupDeps, type NodegroupIssue, type NodegroupRecord } from './model.js';
+
+/** Why a node group being created cannot work (anymore): health issues, empty when fine. */
+async function roleIssues(rt: EksRuntime, scope: Scope, n: NodegroupRecord): Promise<NodegroupIssue[]> {
+  const role = await rt.iam.getRole(scope.account, n.nodeRole);
+  if (!role) return [{ code: 'IamNodeRoleNotFound', message: `The node role ${n.nodeRole} does not exist.`, resourceIds: [n.nodeRole] }];
+  if (!(await rt.iam.roleTrusts(scope.account, n.nodeRole, 'ec2.amazonaws.com')))
+    return [{ code: 'AccessDenied', message: `The node role ${n.nodeRole} cannot be assumed by ec2.amazonaws.com: its trust policy does not allow it.`, resourceIds: [n.nodeRole] }];
+  return [];
+}
+
+const failed = (n: NodegroupRecord, now: number, issues: NodegroupIssue[]): Step<NodegroupRecord> => ({
+  put: { ...n, status: 'CREATE_FAILED', health: { issues }, modifiedAt: now, lifecycle: undefined },
+});
+
+async function provision(rt: EksRuntime, deps: NodegroupDeps, scope: Scope, n: NodegroupRecord, now: number): Promise<Step<NodegroupRecord>> {
+  let sg = n.remoteAccessSecurityGroup;
+  if (n.remoteAccess?.ec2SshKey && !n.remoteAccess.sourceSecurityGroups?.length && !sg) {
+    const cluster = await tables(rt, scope).clusters.get(n.clusterName);
+    if (cluster) {
+      sg = await rt.ec2.createSecurityGroup(scope.account, scope.region, {
+        vpcId: cluster.value.resourcesVpcConfig.vpcId,
+        name: `eks-remoteAccess-${n.id}`,
+        description: 'Security group for all nodes in the nodeGroup to allow SSH access',
+        tags: { 'eks:cluster-name': n.clusterName, 'eks:nodegroup-name': n.nodegroupName },
+      });
+    }
+  }
+  if (!(await deps.autoscaling.describeGroup(scope.account, scope.region, n.asgName))) {
+    try {
+      await deps.autoscaling.createGroup(scope.account, scope.region, {
+        name: n.asgName,
+        minSize: n.scalingConfig.minSize,
+        maxSize: n.scalingConfig.maxSize,
+        desiredCapacity: n.scalingConfig.desiredSize,
+        subnetIds: n.subnets,
+        launchTemplate: n.launchTemplate,
+        instanceType: n.launchTemplate ? n.instanceTypes?.[0] : (n.instanceTypes?.[0] ?? 't3.medium'),
+        tags: asgTags(n.clusterName, n.nodegroupName),
+      });
+    } catch (err) {
+      // Auto Scaling refused the group (a service error): the node group cannot be created.
+      if (!(err instanceof AwsError)) throw err;
+      return failed({ ...n, remoteAccessSecurityGroup: sg }, now, [{ code: 'AutoScalingGroupInvalidConfiguration', message: err.message, resourceIds: [n.asgName] }]);
+    }
+  }
+  const due = Math.min(now + rt.timings.readyPoll, n.createdAt + rt.timings.nodegroupCreate);
+  return { put: { ...n, asgCreated: true, remoteAccessSecurityGroup: sg, lifecycle: { phase: 'activate', startedAt: now, dueAt: due } } };
+}
+
+async function activate(rt: EksRuntime, deps: NodegroupDeps, scope: Scope, n: NodegroupRecord, now: number): Promise<Step<NodegroupRecord>> {
+  const issues = await roleIssues(rt, scope, n);
+  if (issues.length) return failed(n, now, issues);
+  const g = await deps.autoscaling.describeGroup(scope.account, scope.region, n.asgName);
+  if (!g) return failed(n, now, [{ code: 'AutoScalingGroupNotFound', message: `The Auto Scaling group ${n.asgName} of the node group does not exist.`, resourceIds: [n.asgName] }]);
+  const inService = g.instances.filter((i) => i.lifecycleState === 'InService').length;
+  const deadline = n.createdAt + rt.timings.nodegroupCreate;
+  if (inService >= n.scalingConfig.desiredSize || now >= deadline) {
+    rt.log.info({ cluster: n.clusterName, nodegroup: n.nodegroupName, account: scope.account, region: scope.region }, 'eks nodegroup active');
+    return { put: { ...n, status: 'ACTIVE', modifiedAt: now, lifecycle: undefined } };
+  }
+  return { put: { ...n, lifecycle: { ...n.lifecycle!, dueAt: Math.min(now + rt.timings.readyPoll, deadline) } } };
+}
+
+/** Deletes a node group's Auto Scaling group and remote access security group (both may be gone already). */
+export async function deleteGroupResources(rt: EksRuntime, deps: NodegroupDeps, scope: Scope, n: NodegroupRecord): Promise<void> {
+  if (await deps.autoscaling.describeGroup(scope.account, scope.region, n.asgName)) {
+    await deps.autoscaling.deleteGroup(scope.account, scope.region, n.asgName, { forceDelete: true });
+  }
+  if (n.remoteAccessSecurityGroup) {
+    try {
+      await rt.ec2.deleteSecurityGroup(scope.account, scope.region, n.remoteAccessSecurityGroup);
+    } catch (err) {
+      rt.log.debug({ err, nodegroup: n.nodegroupName }, 'eks nodegroup remote access security group not deleted');
+    }
+  }
+}
+
+/** Removes the Update records of a node group (a group recreated under the name starts afresh). */
+async function deleteUpdatesOf(rt: EksRuntime, scope: Scope, n: NodegroupRecord): Promise<void> {
+  const updates = tables(rt, scope).updates;
+  for (const row of await updates.listUnder(`${n.clusterName}/`)) {
+    if (row.value.target.kind === 'nodegroup' && row.value.target.name === n.nodegroupName) await updates.delete(row.id);
+  }
+}
+
+/** Registers the node group state machine. */
+export function registerNodegroupMachine(rt: EksRuntime, deps: NodegroupDeps): void {
+  rt.reconciler.register<NodegroupRecord>({
+    kind: KIND.nodegroups,
+    async advance(n, ctx) {
+      const scope = { account: ctx.key.account, region: ctx.key.region };
+      const lc = n.lifecycle;
+      if (!lc) return { put: n };
+      if (n.status === 'DELETING') {
+        if (lc.phase === 'delete') {
+          await deleteGroupResources(rt, deps, scope, n);
+          return { put: { ...n, lifecycle: { phase: 'finish', startedAt: lc.startedAt, dueAt: lc.startedAt + rt.timings.nodegroupDelete } } };
+        }
+        await deleteUpdatesOf(rt, scope, n);
+        rt.log.info({ cluster: n.clusterName, nodegroup: n.nodegroupName, account: scope.account, region: scope.region }, 'eks nodegroup deleted');
+        return { remove: true };
+      }
+      if (n.status === 'CREATING') return lc.phase === 'provision' ? provision(rt, deps, scope, n, ctx.now) : activate(rt, deps, scope, n, ctx.now);
+      return { put: { ...n, lifecycle: undefined } };
+    },
+  });
+}
