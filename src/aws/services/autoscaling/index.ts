@@ -21,6 +21,7 @@ import { AsgRegion } from './state.js';
 
 export type { AsgEc2 } from './ec2-port.js';
 
+/** What Auto Scaling is built over. */
 export interface AutoScalingDeps {
   store: Store;
   clock: Clock;

@@ -22,6 +22,7 @@ export interface TemplateRef {
 /** Lifecycle states of members as Auto Scaling shows them. */
 export type LifecycleState = 'Pending' | 'InService' | 'Terminating';
 
+/** An instance of a group. */
 export interface MemberDoc {
   instanceId: string;
   instanceType: string;
@@ -50,6 +51,7 @@ export interface LaunchIntent {
   cause: string;
 }
 
+/** An Auto Scaling group: settings as configured, members, launches in flight. */
 export interface GroupDoc {
   name: string;
   arn: string;
@@ -87,6 +89,7 @@ export interface GroupDoc {
   launchFailedAt?: number;
 }
 
+/** A scaling activity (wire shape Activity). */
 export interface ActivityDoc {
   ActivityId: string;
   AutoScalingGroupName: string;

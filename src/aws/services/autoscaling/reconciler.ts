@@ -30,6 +30,7 @@ import type { ActivityDoc, GroupDoc, LaunchIntent, MemberDoc } from './model.js'
 import { activeMembers, capacity, chooseLaunchSubnets, chooseVictims, imbalance, suspended } from './planner.js';
 import { AsgRegion, causeTime, groupIndex, indexId, newActivity } from './state.js';
 
+/** What the reconciler works with. */
 export interface ReconcilerDeps {
   store: Store;
   clock: Clock;

@@ -5,8 +5,8 @@
  */
 import type { Ec2Api, InstanceInfo, RunInstancesInput, SubnetInfo } from '../contracts.js';
 import { Ec2Errors } from './errors.js';
-import { currentState } from './instance-state.js';
-import { terminateInstances, visibleInstances } from './instances.js';
+import { currentState, expired } from './instance-state.js';
+import { terminateInstances } from './instances.js';
 import { launch } from './launch.js';
 import { resolveLaunchTemplate, type LaunchTemplateSpec } from './launch-templates.js';
 import type { InstanceDoc, SubnetDoc } from './model.js';
@@ -116,8 +116,8 @@ export function createEc2Api(regionOf: (account: string, region: string) => Prom
 
     async describeInstances(account, region, instanceIds) {
       const r = await regionOf(account, region);
-      const wanted = new Set(instanceIds);
-      return (await visibleInstances(r)).filter((i) => wanted.has(i.InstanceId)).map((i) => instanceInfo(r, i));
+      const found = await Promise.all([...new Set(instanceIds)].map(async (id) => (await r.instances.get(id))?.value));
+      return found.filter((i): i is InstanceDoc => i !== undefined && !expired(i, r.now(), r.env.timing)).map((i) => instanceInfo(r, i));
     },
 
     async allocatePrivateIp(account, region, subnetId) {

@@ -10,6 +10,7 @@ import type { Zone } from './regions.js';
 /** Makes an id with a prefix; `what` distinguishes several ids of one prefix (seeded ids need it). */
 export type IdMaker = (prefix: string, what: string) => string;
 
+/** What CreateVpc makes together. */
 export interface VpcSet {
   vpc: VpcDoc;
   mainRouteTable: RouteTableDoc;

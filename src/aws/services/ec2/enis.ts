@@ -10,6 +10,7 @@ import type { NetworkInterfaceDoc, SecurityGroupDoc, SubnetDoc, Tag } from './mo
 import { findZone } from './regions.js';
 import type { Ec2Region } from './state.js';
 
+/** What a new interface is made of. */
 export interface NewEni {
   subnet: SubnetDoc;
   groups: SecurityGroupDoc[];

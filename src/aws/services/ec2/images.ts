@@ -7,7 +7,9 @@
  */
 import { seededId } from './ids.js';
 
+/** The account that publishes the EKS optimized AMIs. */
 export const EKS_AMI_OWNER = '602401143452';
+/** The account of Amazon Linux AMIs (alias `amazon`). */
 export const AMAZON_OWNER = '137112412989';
 const RELEASE = '20260401';
 const CREATED = '2026-04-01T06:12:45.000Z';

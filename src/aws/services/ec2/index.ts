@@ -51,6 +51,7 @@ export const EC2_HANDLERS: Record<string, Ec2Handler> = {
   ...tagHandlers,
 };
 
+/** What EC2 is built over. */
 export interface Ec2Deps {
   store: Store;
   clock: Clock;

@@ -162,9 +162,17 @@ export async function stopInstances(r: Ec2Region, ids: string[]): Promise<StateC
       transitionReason: `User initiated (${gmt(now)})`,
       stateReason: { Code: 'Client.UserInitiatedShutdown', Message: 'Client.UserInitiatedShutdown: User initiated shutdown' },
     }));
+    if (c.changed) await setPublicAddress(r, id, undefined);
     out.push({ InstanceId: c.InstanceId, PreviousState: c.PreviousState, CurrentState: c.CurrentState });
   }
   return out;
+}
+
+/** Shows (or removes) the instance's public address on its primary interface. */
+async function setPublicAddress(r: Ec2Region, instanceId: string, ip: string | undefined): Promise<void> {
+  const eniId = (await r.instances.get(instanceId))?.value.primaryEniId;
+  if (!eniId) return;
+  await r.enis.modify(eniId, ({ Association: _old, ...e }) => (ip ? { ...e, Association: { PublicIp: ip, PublicDnsName: publicDnsName(ip, r.region), IpOwnerId: 'amazon' } } : e));
 }
 
 /** StartInstances: stopped → pending (→ running), with a new public address where the subnet maps one. */
@@ -177,11 +185,9 @@ export async function startInstances(r: Ec2Region, ids: string[]): Promise<State
   const out: StateChange[] = [];
   for (const id of [...new Set(ids)]) {
     const subnet = await r.subnets.get((await r.instances.get(id))!.value.SubnetId);
-    const c = await transition(r, id, (cur) => (cur === 'stopped' ? 'pending' : undefined), () => ({
-      PublicIpAddress: subnet?.value.MapPublicIpOnLaunch ? newPublicIp() : undefined,
-      transitionReason: '',
-      stateReason: undefined,
-    }));
+    const ip = subnet?.value.MapPublicIpOnLaunch ? newPublicIp() : undefined;
+    const c = await transition(r, id, (cur) => (cur === 'stopped' ? 'pending' : undefined), () => ({ PublicIpAddress: ip, transitionReason: '', stateReason: undefined }));
+    if (c.changed) await setPublicAddress(r, id, ip);
     out.push({ InstanceId: c.InstanceId, PreviousState: c.PreviousState, CurrentState: c.CurrentState });
   }
   return out;

@@ -16,6 +16,7 @@ export interface Filter {
   Values?: string[];
 }
 
+/** A VPC (wire shape Vpc) with its DNS attributes, main route table and default group. */
 export interface VpcDoc {
   VpcId: string;
   CidrBlock: string;
@@ -34,6 +35,7 @@ export interface VpcDoc {
   defaultGroupId: string;
 }
 
+/** A subnet (wire shape Subnet); AvailableIpAddressCount is computed from ./ipam.ts. */
 export interface SubnetDoc {
   SubnetId: string;
   VpcId: string;
@@ -68,6 +70,7 @@ export interface RuleDoc {
   description?: string;
 }
 
+/** A security group; its rules are kept flat and grouped into IpPermissions on the wire. */
 export interface SecurityGroupDoc {
   GroupId: string;
   GroupName: string;
@@ -79,6 +82,7 @@ export interface SecurityGroupDoc {
   rules: RuleDoc[];
 }
 
+/** An internet gateway and its (at most one) VPC attachment. */
 export interface InternetGatewayDoc {
   InternetGatewayId: string;
   OwnerId: string;
@@ -86,6 +90,7 @@ export interface InternetGatewayDoc {
   Attachments: { VpcId: string; State: string }[];
 }
 
+/** One route of a route table. */
 export interface RouteDoc {
   DestinationCidrBlock: string;
   GatewayId?: string;
@@ -98,6 +103,7 @@ export interface RouteDoc {
   State: 'active' | 'blackhole';
 }
 
+/** A route table association (main, subnet or gateway). */
 export interface RouteTableAssociationDoc {
   RouteTableAssociationId: string;
   RouteTableId: string;
@@ -107,6 +113,7 @@ export interface RouteTableAssociationDoc {
   AssociationState: { State: string };
 }
 
+/** A route table with its routes and associations. */
 export interface RouteTableDoc {
   RouteTableId: string;
   VpcId: string;
@@ -117,6 +124,7 @@ export interface RouteTableDoc {
   PropagatingVgws: never[];
 }
 
+/** The attachment of a network interface to an instance. */
 export interface EniAttachmentDoc {
   AttachmentId: string;
   InstanceId: string;
@@ -128,6 +136,7 @@ export interface EniAttachmentDoc {
   DeleteOnTermination: boolean;
 }
 
+/** A network interface (wire shape NetworkInterface, tags in TagSet). */
 export interface NetworkInterfaceDoc {
   NetworkInterfaceId: string;
   SubnetId: string;
@@ -155,6 +164,7 @@ export interface NetworkInterfaceDoc {
 /** The states an instance moves through; `since` is when the stored state was entered. */
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
+/** An instance; `state`/`since` are the stored state, read lazily by ./instance-state.ts. */
 export interface InstanceDoc {
   InstanceId: string;
   ReservationId: string;
@@ -188,6 +198,7 @@ export interface InstanceDoc {
   stateReason?: { Code: string; Message: string };
 }
 
+/** A key pair (the private key is never stored). */
 export interface KeyPairDoc {
   KeyPairId: string;
   KeyName: string;
@@ -198,6 +209,7 @@ export interface KeyPairDoc {
   Tags: Tag[];
 }
 
+/** An EBS volume and its attachments. */
 export interface VolumeDoc {
   VolumeId: string;
   Size: number;
@@ -218,6 +230,7 @@ export interface VolumeDoc {
   since: number;
 }
 
+/** A launch template (its versions are separate documents). */
 export interface LaunchTemplateDoc {
   LaunchTemplateId: string;
   LaunchTemplateName: string;
@@ -228,6 +241,7 @@ export interface LaunchTemplateDoc {
   Tags: Tag[];
 }
 
+/** One version of a launch template. */
 export interface LaunchTemplateVersionDoc {
   LaunchTemplateId: string;
   LaunchTemplateName: string;
@@ -238,6 +252,7 @@ export interface LaunchTemplateVersionDoc {
   LaunchTemplateData: Record<string, unknown>;
 }
 
+/** An Elastic IP address. */
 export interface AddressDoc {
   AllocationId: string;
   PublicIp: string;
@@ -252,6 +267,7 @@ export interface AddressDoc {
   PrivateIpAddress?: string;
 }
 
+/** A NAT gateway; `state`/`since` are read lazily like instance states. */
 export interface NatGatewayDoc {
   NatGatewayId: string;
   SubnetId: string;
