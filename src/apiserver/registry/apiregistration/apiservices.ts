@@ -7,6 +7,7 @@
  * controller does, with upstream's group and version priorities.
  */
 import type { FieldError } from '../../../apimachinery/errors.js';
+import { findTypeError } from '../../../apimachinery/schema/type-check.js';
 import { isDNS1035Label, isDNS1123Subdomain, isValidPortNum } from '../../../apimachinery/validation.js';
 import { decodeError, invalid, required } from '../core/field-errors.js';
 import { ageColumn, column } from '../core/printing.js';
@@ -66,7 +67,14 @@ const SHAPE: Shape = {
   status: { conditions: [{ type: 'string', status: 'string', reason: 'string', message: 'string', lastTransitionTime: 'string' }] },
 };
 
-/** The Go decoder's complaint about the first value of the wrong JSON type, or undefined. */
+/**
+ * The Go decoder's complaint about the first value of the wrong JSON type, or undefined; the
+ * metadata is checked against the table's ObjectMeta (through a kind that has one).
+ */
+function apiServiceTypeError(svc: APIService): string | undefined {
+  return findTypeError({ group: '', version: 'v1', kind: 'ConfigMap' }, { metadata: svc.metadata }) ?? shapeError(svc, SHAPE, '');
+}
+
 function shapeError(v: unknown, shape: Shape, path: string): string | undefined {
   if (v === null || v === undefined) return undefined;
   const got = Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : typeof v;
@@ -99,13 +107,13 @@ function validateName(svc: APIService): FieldError[] {
 /** The APIService strategy. */
 export const apiServiceStrategy = {
   defaults(svc) {
-    const e = shapeError(svc, SHAPE, '');
+    const e = apiServiceTypeError(svc);
     if (e) throw decodeError('APIService', 'v1', e);
     const s = svc.spec?.service;
     if (s) s.port ??= 443;
   },
   validate(svc) {
-    const e = shapeError(svc, SHAPE, '');
+    const e = apiServiceTypeError(svc);
     if (e) throw decodeError('APIService', 'v1', e);
     const spec = svc.spec ?? {};
     const errs = validateName(svc);
