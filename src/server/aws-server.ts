@@ -1,6 +1,7 @@
 /**
- * `eksplane server`: the AWS endpoint over the store in the data directory — EKS, EC2, IAM, STS
- * and KMS wired to each other — with SigV4 authentication and IAM authorization on every call
+ * `eksplane server`: the AWS endpoint over the store in the data directory — EKS, EC2, Auto
+ * Scaling, IAM, STS and KMS wired to each other, and a real Kubernetes API server per EKS cluster — with SigV4
+ * authentication and IAM authorization on every call
  * (or `--permissive`: any credentials are the default account's root, as LocalStack does).
  */
 import { mkdir } from 'node:fs/promises';
@@ -9,12 +10,14 @@ import { join } from 'node:path';
 import { createAwsServer } from '../aws/endpoint.js';
 import { createAuthenticator, createAuthorizer, iamApiOf, IamState } from '../aws/identity/index.js';
 import type { AwsService } from '../aws/service.js';
+import { createAutoScaling } from '../aws/services/autoscaling/index.js';
 import { createEc2 } from '../aws/services/ec2/index.js';
 import { createEksService, fastTimings, realisticTimings } from '../aws/services/eks/index.js';
 import { createIamService } from '../aws/services/iam/index.js';
 import { createKmsService, loadOrCreateMasterSecret, MASTER_SECRET_FILE } from '../aws/services/kms/index.js';
 import { createStsService, withSelfAuthorizedSts, withUnsignedStsOperations } from '../aws/services/sts/index.js';
 import { realClock, type Clock } from '../lib/clock.js';
+import { ControlPlanes } from './control-planes.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { openStore } from '../store/open-store.js';
 
@@ -38,9 +41,11 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
   const store = await openStore(opts.storeUrl ?? 'sqlite:', { dataDir: opts.dataDir });
   const iam = new IamState(store, { clock });
   const ec2 = createEc2({ store, clock });
+  const autoscaling = createAutoScaling({ store, clock, ec2: ec2.api, log });
   const kms = createKmsService({ store, clock, masterKey: await loadOrCreateMasterSecret(join(opts.dataDir, MASTER_SECRET_FILE)) });
-  const eks = createEksService({ ec2: ec2.api, iam: iamApiOf(iam), store, clock, log, timings: opts.realisticTiming ? realisticTimings : fastTimings });
-  const services: AwsService[] = [eks.service, ec2.service, createIamService({ iam }), createStsService({ iam }), kms];
+  const controlPlanes = new ControlPlanes({ store, clock, log, iam, host: opts.host });
+  const eks = createEksService({ ec2: ec2.api, iam: iamApiOf(iam), store, clock, log, controlPlane: controlPlanes, timings: opts.realisticTiming ? realisticTimings : fastTimings });
+  const services: AwsService[] = [eks.service, ec2.service, autoscaling.service, createIamService({ iam }), createStsService({ iam }), kms];
   const server = createAwsServer({
     log,
     clock,
@@ -50,7 +55,9 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
     authorize: opts.permissive ? undefined : withSelfAuthorizedSts(createAuthorizer({ iam })),
   });
   const background = new AbortController();
+  await controlPlanes.start();
   await eks.start(background.signal);
+  await autoscaling.start(background.signal);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
@@ -62,6 +69,7 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
     async stop() {
       background.abort();
       eks.stop();
+      await controlPlanes.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();

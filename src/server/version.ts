@@ -18,5 +18,5 @@ export function kubernetesVersion(minorVersion = '1.32'): VersionInfo {
   };
 }
 
-const PATCH: Record<string, string> = { '1.29': '15', '1.30': '14', '1.31': '13', '1.32': '9', '1.33': '5' };
-const EKS_BUILD: Record<string, string> = { '1.29': 'c8d1fa4', '1.30': '1a2b3c4', '1.31': 'e61fbd2', '1.32': '4b1e8f5', '1.33': '9d2a7c1' };
+const PATCH: Record<string, string> = { '1.29': '15', '1.30': '14', '1.31': '13', '1.32': '9', '1.33': '5', '1.34': '2', '1.35': '0' };
+const EKS_BUILD: Record<string, string> = { '1.29': 'c8d1fa4', '1.30': '1a2b3c4', '1.31': 'e61fbd2', '1.32': '4b1e8f5', '1.33': '9d2a7c1', '1.34': '3f6e0b2', '1.35': '7c5d4a9' };

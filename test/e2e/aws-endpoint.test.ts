@@ -72,6 +72,22 @@ it('runs a cluster\'s life through the aws CLI: IAM role, default VPC subnets, c
   assert.match(cluster.endpoint, /^https:\/\//);
   assert.ok(cluster.certificateAuthority.data.length > 100);
   assert.deepEqual(JSON.parse(aws('eks', 'list-clusters').stdout).clusters, ['demo']);
+
+  // The cluster is a real Kubernetes API: update-kubeconfig, then kubectl with `aws eks get-token` tokens.
+  const kubeconfig = join(dir, 'kubeconfig');
+  assert.equal(aws('eks', 'update-kubeconfig', '--name', 'demo', '--kubeconfig', kubeconfig).status, 0);
+  const kubectlAs = (key: string, secret: string, ...args: string[]) =>
+    spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', env: { ...process.env, HOME: join(dir, 'kube-home'), AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: secret, AWS_DEFAULT_REGION: 'us-east-1' } });
+  const ns = kubectlAs('test', 'test', 'get', 'ns', 'kube-system', '-o', 'name');
+  assert.equal(ns.stdout.trim(), 'namespace/kube-system', ns.stderr);
+  assert.equal(kubectlAs('test', 'test', 'create', 'configmap', 'hello', '--from-literal=a=b').status, 0);
+  const who = kubectlAs('test', 'test', 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}');
+  assert.equal(who.stdout, 'kubernetes-admin', 'the creator, mapped as EKS does in CONFIG_MAP mode');
+  // An IAM user without an access entry is not let in, as on EKS.
+  assert.equal(aws('iam', 'create-user', '--user-name', 'stranger').status, 0);
+  const key = JSON.parse(aws('iam', 'create-access-key', '--user-name', 'stranger').stdout).AccessKey;
+  const refused = kubectlAs(key.AccessKeyId, key.SecretAccessKey, 'get', 'ns');
+  assert.match(refused.stderr, /You must be logged in to the server \(Unauthorized\)/);
   const dup = aws('eks', 'create-cluster', '--name', 'demo', '--role-arn', roleArn, '--resources-vpc-config', `subnetIds=${ids}`);
   assert.match(dup.stderr, /\(ResourceInUseException\).*Cluster already exists with name: demo/);
   assert.equal(aws('eks', 'delete-cluster', '--name', 'demo').status, 0);

@@ -1,0 +1,201 @@
+/**
+ * The real control planes behind EKS clusters: one Kubernetes API server per cluster in this
+ * process, each with its own CA, serving certificate, HTTPS port on 127.0.0.1 and key prefix in
+ * the shared store, its bootstrap objects and controllers. What identifies a control plane (port,
+ * certificates) is stored, so a restarted server brings every cluster back with the same
+ * endpoint and CA; `start()` does that before EKS's reconciler runs.
+ */
+import type { AddressInfo } from 'node:net';
+import type https from 'node:https';
+import { ApiServer } from '../apiserver/api-server.js';
+import { createHttpsServer } from '../apiserver/http/https-server.js';
+import { builtinIndexes, builtinResources } from '../apiserver/registry/builtin.js';
+import type { IamState } from '../aws/identity/index.js';
+import type { ControlPlaneCluster, ControlPlaneEndpoint, ControlPlaneProvider } from '../aws/services/eks/control-plane.js';
+import { Table } from '../aws/state/table.js';
+import { startControllers } from '../controllers/manager.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { createCA, issueServerCert, type CertKeyPair } from '../lib/pki.js';
+import type { Store } from '../store/types.js';
+import { bootstrapCluster } from './bootstrap.js';
+import { eksTokenAuthenticator } from './eks-identity.js';
+import { inProcessTransport } from './in-process-transport.js';
+import { kubernetesVersion } from './version.js';
+
+interface ControlPlaneRecord {
+  id: string;
+  account: string;
+  region: string;
+  name: string;
+  version: string;
+  port: number;
+  ca: CertKeyPair;
+  serving: CertKeyPair;
+}
+
+interface Running {
+  api: ApiServer;
+  server: https.Server;
+  stop(): Promise<void>;
+}
+
+export interface ControlPlanesOptions {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  iam: IamState;
+  /** Address the API servers bind to (default 127.0.0.1). */
+  host?: string;
+}
+
+export class ControlPlanes implements ControlPlaneProvider {
+  private readonly records: Table<ControlPlaneRecord>;
+  private readonly running = new Map<string, Promise<Running>>();
+  private readonly host: string;
+
+  constructor(private readonly opts: ControlPlanesOptions) {
+    this.records = new Table(opts.store, { service: 'eksplane', account: 'all-accounts', type: 'control-planes' });
+    this.host = opts.host ?? '127.0.0.1';
+  }
+
+  /** Brings back every recorded control plane (after a restart). */
+  async start(): Promise<void> {
+    for (const { value } of await this.records.list()) {
+      this.ensureRunning(value).catch((err) => this.opts.log.error({ err, cluster: value.name }, 'control plane did not come back'));
+    }
+  }
+
+  async provision(c: ControlPlaneCluster): Promise<ControlPlaneEndpoint> {
+    let rec = (await this.records.get(c.id))?.value;
+    if (!rec) {
+      const ca = await createCA('kubernetes', { now: this.opts.clock.now() });
+      const serving = await issueServerCert(ca, {
+        commonName: 'kube-apiserver',
+        dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+        ipAddresses: ['127.0.0.1', this.host].filter((h, i, a) => /^[\d.]+$/.test(h) && a.indexOf(h) === i),
+        now: this.opts.clock.now(),
+      });
+      const fresh: ControlPlaneRecord = { id: c.id, account: c.account, region: c.region, name: c.name, version: c.version, port: 0, ca, serving };
+      if (!(await this.records.create(c.id, fresh))) return this.provision(c);
+      rec = fresh;
+    }
+    const running = await this.ensureRunning(rec);
+    const port = (running.server.address() as AddressInfo).port;
+    if (rec.port !== port) await this.records.modify(c.id, (r) => ({ ...r, port }));
+    return {
+      endpoint: `https://${this.host}:${port}`,
+      certificateAuthorityData: Buffer.from(rec.ca.certPem).toString('base64'),
+      oidcIssuer: `https://oidc.eks.${c.region}.amazonaws.com/id/${c.id.replace(/-/g, '').toUpperCase().slice(0, 32)}`,
+    };
+  }
+
+  async ready(c: ControlPlaneCluster): Promise<boolean> {
+    const r = this.running.get(c.id);
+    if (!r) return false;
+    const running = await r.catch(() => undefined);
+    return !!running?.server.listening;
+  }
+
+  async deprovision(c: ControlPlaneCluster): Promise<void> {
+    const r = this.running.get(c.id);
+    this.running.delete(c.id);
+    if (r) await (await r.catch(() => undefined))?.stop();
+    await deletePrefix(this.opts.store, keyPrefix(c.id));
+    await this.records.delete(c.id);
+  }
+
+  async upgrade(c: ControlPlaneCluster): Promise<void> {
+    const rec = await this.records.modify(c.id, (r) => ({ ...r, version: c.version }));
+    const r = this.running.get(c.id);
+    if (!rec || !r) return;
+    // The new version shows in /version once the API server restarts on the same port.
+    this.running.delete(c.id);
+    await (await r).stop();
+    await this.ensureRunning(rec);
+  }
+
+  /** Stops every control plane (their state stays in the store). */
+  async stop(): Promise<void> {
+    const all = [...this.running.values()];
+    this.running.clear();
+    await Promise.all(all.map(async (r) => (await r.catch(() => undefined))?.stop()));
+  }
+
+  /** The API server of a cluster, for in-process wiring (data plane, tests). */
+  async apiServer(clusterId: string): Promise<ApiServer | undefined> {
+    return (await this.running.get(clusterId))?.api;
+  }
+
+  private ensureRunning(rec: ControlPlaneRecord): Promise<Running> {
+    let r = this.running.get(rec.id);
+    if (!r) {
+      r = this.bringUp(rec);
+      this.running.set(rec.id, r);
+      r.catch(() => this.running.delete(rec.id));
+    }
+    return r;
+  }
+
+  private async bringUp(rec: ControlPlaneRecord): Promise<Running> {
+    const { store, clock, iam } = this.opts;
+    const log = this.opts.log.child({ cluster: rec.name, account: rec.account, region: rec.region });
+    const api = new ApiServer({ store, clock, log, resources: builtinResources, indexes: builtinIndexes, version: kubernetesVersion(rec.version), keyPrefix: keyPrefix(rec.id) });
+    await api.start();
+    const awsAuth = () => api.storeFor('', 'configmaps')?.cache.entries.get(api.storeFor('', 'configmaps')!.key('kube-system', 'aws-auth'))?.obj;
+    const tokenUser = eksTokenAuthenticator({ store, iam, clock, cluster: rec, awsAuth });
+    const server = createHttpsServer({
+      api,
+      tls: { certPem: rec.serving.certPem, keyPem: rec.serving.keyPem, caPem: rec.ca.certPem },
+      log,
+      authenticate: async (req) => {
+        const auth = req.headers.authorization;
+        return auth?.startsWith('Bearer ') ? tokenUser(auth.slice(7).trim()) : undefined;
+      },
+    });
+    await listen(server, rec.port, this.host).catch(async (err: NodeJS.ErrnoException) => {
+      // The recorded port was taken while we were down: take another and record it.
+      if (err.code !== 'EADDRINUSE' || rec.port === 0) throw err;
+      log.warn({ port: rec.port }, 'recorded port in use; the endpoint changes');
+      await listen(server, 0, this.host);
+    });
+    const port = (server.address() as AddressInfo).port;
+    await bootstrapCluster(api, { ip: this.host, port });
+    const controllers = await startControllers({ transport: inProcessTransport(api), clock, log });
+    log.info({ port }, 'control plane up');
+    return {
+      api,
+      server,
+      async stop() {
+        await controllers.stop();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        api.stop();
+      },
+    };
+  }
+}
+
+function keyPrefix(clusterId: string): string {
+  return `/clusters/${clusterId}/registry/`;
+}
+
+function listen(server: https.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Deletes every key under a prefix (a deleted cluster's objects). */
+async function deletePrefix(store: Store, prefix: string): Promise<void> {
+  for (;;) {
+    const page = await store.range(prefix, { limit: 1000 });
+    if (!page.kvs.length) return;
+    for (const kv of page.kvs) await store.delete(kv.key);
+  }
+}
