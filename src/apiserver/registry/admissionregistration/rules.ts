@@ -9,6 +9,7 @@ import { validateLabelSelector, type MetaLabelSelector } from '../../../apimachi
 import { isDNS1035Label, isValidPortNum } from '../../../apimachinery/validation.js';
 import { GoLiteral, invalid, notSupported, qualifiedName, required } from '../core/field-errors.js';
 
+/** A rule with operations (webhooks) or a named one (policies); the fields either kind uses. */
 export interface Rule {
   apiGroups?: string[];
   apiVersions?: string[];
@@ -18,6 +19,7 @@ export interface Rule {
   resourceNames?: string[];
 }
 
+/** Which requests a policy or binding applies to. */
 export interface MatchResources {
   namespaceSelector?: MetaLabelSelector;
   objectSelector?: MetaLabelSelector;
@@ -26,6 +28,7 @@ export interface MatchResources {
   matchPolicy?: string;
 }
 
+/** How to reach a webhook: an https URL or an in-cluster service. */
 export interface ClientConfig {
   url?: string;
   service?: { namespace?: string; name?: string; path?: string; port?: number };
@@ -34,7 +37,9 @@ export interface ClientConfig {
 
 const OPERATIONS = ['*', 'CONNECT', 'CREATE', 'DELETE', 'UPDATE'];
 const SCOPES = ['*', 'Cluster', 'Namespaced'];
+/** FailurePolicyType values. */
 export const FAILURE_POLICIES = ['Fail', 'Ignore'];
+/** MatchPolicyType values. */
 export const MATCH_POLICIES = ['Equivalent', 'Exact'];
 const REVIEW_VERSIONS = ['v1', 'v1beta1'];
 

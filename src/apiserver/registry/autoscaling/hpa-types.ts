@@ -5,6 +5,7 @@
 import type { MetaLabelSelector } from '../../../apimachinery/labels.js';
 import type { KObject } from '../resource.js';
 
+/** The target value, average value or average utilization of a metric. */
 export interface MetricTarget {
   type?: string;
   value?: string | number;
@@ -12,23 +13,27 @@ export interface MetricTarget {
   averageUtilization?: number;
 }
 
+/** A metric's current value, as the autoscaler last saw it. */
 export interface MetricValueStatus {
   value?: string | number;
   averageValue?: string | number;
   averageUtilization?: number;
 }
 
+/** A metric by name and optional label selector. */
 export interface MetricIdentifier {
   name?: string;
   selector?: MetaLabelSelector;
 }
 
+/** The object an autoscaler scales or a metric describes. */
 export interface CrossVersionObjectReference {
   kind?: string;
   name?: string;
   apiVersion?: string;
 }
 
+/** One metric source; `type` names which of the fields is set. */
 export interface MetricSpec {
   type?: string;
   object?: { describedObject?: CrossVersionObjectReference; metric?: MetricIdentifier; target?: MetricTarget };
@@ -38,6 +43,7 @@ export interface MetricSpec {
   external?: { metric?: MetricIdentifier; target?: MetricTarget };
 }
 
+/** The current state of one metric source. */
 export interface MetricStatus {
   type?: string;
   object?: { current?: MetricValueStatus };
@@ -47,12 +53,14 @@ export interface MetricStatus {
   external?: { current?: MetricValueStatus };
 }
 
+/** Scale-up or scale-down behavior: stabilization window, policy selection, policies. */
 export interface ScalingRules {
   stabilizationWindowSeconds?: number;
   selectPolicy?: string;
   policies?: { type?: string; value?: number; periodSeconds?: number }[];
 }
 
+/** An autoscaling/v2 HorizontalPodAutoscaler. */
 export interface HorizontalPodAutoscaler extends KObject {
   spec?: {
     scaleTargetRef?: CrossVersionObjectReference;

@@ -15,6 +15,7 @@ import { decodeError, duplicate, forbidden, invalid, notSupported, required, too
 import type { KObject, ReviewContext, ResourceStrategy, StrategyContext } from '../resource.js';
 import { checkCSR, checkIssuedCertificate } from './csr-parse.js';
 
+/** A CSR condition (Approved, Denied, Failed, or another type). */
 export interface Condition {
   type?: string;
   status?: string;
@@ -24,6 +25,7 @@ export interface Condition {
   lastTransitionTime?: string;
 }
 
+/** A CertificateSigningRequest as stored (spec.request and status.certificate are base64 of PEM text). */
 export interface CertificateSigningRequest extends KObject {
   spec?: {
     request?: string;

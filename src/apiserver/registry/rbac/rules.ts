@@ -13,6 +13,7 @@ import type { KObject, PrinterColumn } from '../resource.js';
 /** The RBAC API group, the only roleRef.apiGroup a binding may name. */
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
+/** One rule of a Role or ClusterRole. */
 export interface PolicyRule {
   verbs?: string[];
   apiGroups?: string[];
@@ -21,6 +22,7 @@ export interface PolicyRule {
   nonResourceURLs?: string[];
 }
 
+/** Who a binding grants its role to. */
 export interface Subject {
   kind?: string;
   apiGroup?: string;
@@ -28,6 +30,7 @@ export interface Subject {
   namespace?: string;
 }
 
+/** The role a binding grants. */
 export interface RoleRef {
   apiGroup?: string;
   kind?: string;
