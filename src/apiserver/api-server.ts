@@ -7,6 +7,8 @@ import { StatusError, toStatusError } from '../apimachinery/errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/types.js';
+import { allowAll, type Admission, type AuthorizationAttributes, type Authorizer } from './auth/types.js';
+import { forbiddenFor } from './auth/forbidden.js';
 import { ClusterCache } from './cache/cluster-cache.js';
 import { CrdServing } from './crd-serving.js';
 import { AGGREGATED_V2, AGGREGATED_V2BETA1, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
@@ -40,6 +42,10 @@ export interface ApiServerOptions {
   keyPrefix?: string;
   /** host:port clients reach this server at (for legacy discovery). */
   serverAddress?: string;
+  /** Decides every request (default: allow all, the standalone admin-only server). */
+  authorize?: Authorizer;
+  /** The admission chain every write by a client passes (default: none). */
+  admission?: Admission;
   /** Declares field indexes per resource (`group/plural` → field paths) for the watch cache. */
   indexes?: Record<string, string[]>;
 }
@@ -74,7 +80,7 @@ export class ApiServer {
   /** Starts serving a resource (e.g. a custom resource once its CRD is established). */
   register(def: ResourceDef): GenericStore {
     this.unregister(def.group, def.version, def.plural);
-    const gs = new GenericStore(def, this.opts.store, this.cache, this.opts.clock);
+    const gs = new GenericStore(def, this.opts.store, this.cache, this.opts.clock, this.opts.admission);
     if (!this.stores.has(`${def.group}/${def.plural}`)) this.stores.set(`${def.group}/${def.plural}`, gs);
     this.byResource.set(`${groupVersion(def)}/${def.plural}`, gs);
     this.defs.push(def);
@@ -138,6 +144,8 @@ export class ApiServer {
 
   private async dispatch(req: ApiRequest): Promise<ApiResponse> {
     const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
+    if (!isResourcePath(path) && !PUBLIC_PATHS.has(path))
+      await this.authorizeRequest(req, { user: req.user, verb: req.method.toLowerCase(), isResourceRequest: false, path, apiGroup: '', apiVersion: '', resource: '' });
     switch (path) {
       case '/version':
         return json(200, this.opts.version);
@@ -181,9 +189,17 @@ export class ApiServer {
       return text(404, '404 page not found\n');
     }
     const gs = this.byResource.get(`${info.group ? `${info.group}/` : ''}${info.version}/${info.resource}`);
+    await this.authorizeRequest(req, { user: req.user, verb: info.verb, isResourceRequest: true, path, apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name });
     if (!gs) throw NOT_FOUND();
     if (!this.ready) throw new StatusError(503, 'ServiceUnavailable', 'the API server is starting');
     return handleResource(this.env, gs, info, req);
+  }
+
+  /** 403 with kube-apiserver's wording unless the authorizer allows the request. */
+  private async authorizeRequest(req: ApiRequest, attrs: AuthorizationAttributes): Promise<void> {
+    const d = await (this.opts.authorize ?? allowAll)(attrs);
+    if (d.allowed) return;
+    throw forbiddenFor(attrs, d.reason);
   }
 
   private openapiDoc(gv: string): string {
@@ -195,6 +211,14 @@ export class ApiServer {
     }
     return doc;
   }
+}
+
+/** Paths anyone may read (upstream's system:public-info-viewer). */
+const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
+
+function isResourcePath(path: string): boolean {
+  const parts = path.split('/').filter(Boolean);
+  return (parts[0] === 'api' && parts.length >= 3) || (parts[0] === 'apis' && parts.length >= 4);
 }
 
 function text(status: number, body: string): ApiResponse {

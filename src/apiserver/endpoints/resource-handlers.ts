@@ -20,7 +20,7 @@ import { fieldManager, type FieldManager } from './managed-fields.js';
 import { listEntries, listJson } from './list.js';
 import type { RequestInfo } from './request-info.js';
 import { table, tableRow, type IncludeObject } from './table.js';
-import type { ApiRequest, ApiResponse } from './types.js';
+import type { ApiRequest, ApiResponse, UserInfo } from './types.js';
 import { openWatch } from './watch.js';
 
 /** What the handlers need from the server around them. */
@@ -78,7 +78,7 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
       if (info.name && sub && def.strategy.subresourceUpdates?.[sub]) {
         // A POST to a writable subresource (pods/binding): the body changes the stored object.
         const body = decodeObject(req.body, req.headers['content-type']);
-        await gs.update(ns, info.name, () => body, { dryRun, subresource: sub });
+        await gs.update(ns, info.name, () => body, { dryRun, subresource: sub, user: req.user });
         return json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
       }
       if (info.name) throw methodNotAllowed();
@@ -98,12 +98,12 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
         checkNamespaceLive(env, ns!, def, obj.metadata.name ?? '');
       }
       fieldManager(def, req, env.clock.now()).record(undefined, obj);
-      const created = await gs.create(obj, { dryRun });
+      const created = await gs.create(obj, { dryRun, user: req.user });
       return json(201, created, warningHeaders(warnings));
     }
     case 'update': {
       const decoded = decodeObject(req.body, req.headers['content-type'], { apiVersion: groupVersion(def), kind: def.kind });
-      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, () => decoded, dryRun, fieldManager(def, req, env.clock.now())));
+      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, () => decoded, dryRun, fieldManager(def, req, env.clock.now()), req.user));
       checkKind(def, decoded);
       const { obj, warnings } = validateFields(def, decoded, fieldValidationMode(req.query));
       if (def.namespaced) {
@@ -116,7 +116,7 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
         const next = structuredClone(obj);
         fm.record(cur, next, sub);
         return next;
-      }, { dryRun, subresource: sub, allowCreate: def.allowCreateOnUpdate });
+      }, { dryRun, subresource: sub, allowCreate: def.allowCreateOnUpdate, user: req.user });
       return json(r.created ? 201 : 200, r.obj, warningHeaders(warnings));
     }
     case 'patch': {
@@ -130,7 +130,7 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
         warnings = checked.warnings;
         return checked.obj;
       };
-      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, (scale) => applyPatch(SCALE_GVK, type, scale, patch), dryRun, fieldManager(def, req, env.clock.now())));
+      if (sub === 'scale') return json(200, await updateScale(gs, ns, info.name!, (scale) => applyPatch(SCALE_GVK, type, scale, patch), dryRun, fieldManager(def, req, env.clock.now()), req.user));
       const isApply = type === 'application/apply-patch+yaml';
       if (isApply && !req.query.get('fieldManager'))
         throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', { kind: 'PatchOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] });
@@ -155,12 +155,12 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
         if (def.namespaced) (out.metadata ??= {}).namespace = ns;
         fm.record(cur, out, sub);
         return out;
-      }, { dryRun, subresource: sub, allowCreate: isApply });
+      }, { dryRun, subresource: sub, allowCreate: isApply, user: req.user });
       return json(r.created ? 201 : 200, r.obj, warningHeaders(warnings));
     }
     case 'delete': {
       const opts = deleteOptions(req);
-      const r = await gs.delete(ns, info.name!, { ...opts, dryRun });
+      const r = await gs.delete(ns, info.name!, { ...opts, dryRun, user: req.user });
       return json(200, r.obj);
     }
     case 'deletecollection': {
@@ -170,7 +170,7 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
       const deleted: KObject[] = [];
       for (const e of r.entries) {
         try {
-          deleted.push((await gs.delete(e.obj.metadata?.namespace, e.obj.metadata!.name!, { ...opts, dryRun })).obj);
+          deleted.push((await gs.delete(e.obj.metadata?.namespace, e.obj.metadata!.name!, { ...opts, dryRun, user: req.user })).obj);
         } catch (err) {
           if (!(err instanceof StatusError && err.code === 404)) throw err;
         }
@@ -305,7 +305,7 @@ function toScale(gs: GenericStore, obj: KObject): object {
   };
 }
 
-async function updateScale(gs: GenericStore, ns: string | undefined, name: string, change: (scale: KObject) => KObject, dryRun: boolean, fm: FieldManager): Promise<object> {
+async function updateScale(gs: GenericStore, ns: string | undefined, name: string, change: (scale: KObject) => KObject, dryRun: boolean, fm: FieldManager, user: UserInfo): Promise<object> {
   const sc = gs.def.subresources!.scale!;
   const r = await gs.update(ns, name, (cur) => {
     if (!cur) throw notFound({ group: gs.def.group, resource: gs.def.plural }, name);
@@ -318,6 +318,6 @@ async function updateScale(gs: GenericStore, ns: string | undefined, name: strin
     fm.record(before, cur, 'scale');
     if (scale.metadata?.resourceVersion) cur.metadata!.resourceVersion = scale.metadata.resourceVersion;
     return cur;
-  }, { dryRun });
+  }, { dryRun, subresource: undefined, user });
   return toScale(gs, r.obj);
 }

@@ -19,6 +19,8 @@ import { deepEqual } from '../../apimachinery/json.js';
 import { type ObjectMetaInput, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation.js';
 import { rfc3339, type Clock } from '../../lib/clock.js';
 import type { Store } from '../../store/types.js';
+import { noAdmission, type Admission, type AdmissionAttributes, type AdmissionOperation } from '../auth/types.js';
+import type { UserInfo } from '../endpoints/types.js';
 import type { ClusterCache } from '../cache/cluster-cache.js';
 import { CacheEntry, encodeForStore } from '../cache/entry.js';
 import type { ResourceCache } from '../cache/resource-cache.js';
@@ -27,6 +29,8 @@ import { groupVersion, type KObject, type ObjectMeta, type ResourceDef } from '.
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** The caller, for admission (absent: an internal write, which admission does not see). */
+  user?: UserInfo;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -51,6 +55,7 @@ export class GenericStore {
     private readonly store: Store,
     private readonly clusterCache: ClusterCache,
     private readonly clock: Clock,
+    private readonly admission: Admission = noAdmission,
   ) {
     this.prefix = `${clusterCache.prefix}${def.group || 'core'}/${def.plural}/`;
     this.cache = clusterCache.resource(this.prefix);
@@ -89,7 +94,10 @@ export class GenericStore {
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = generateName(meta.generateName!);
     this.beforeCreate(obj, meta, now);
+    const admit = opts.user && this.admissionFor('CREATE', opts.user, obj, undefined, undefined, !!opts.dryRun);
+    if (admit) await this.admission.mutate(admit);
     this.validate(obj, undefined);
+    if (admit) await this.admission.validate(admit);
     const allocErrs = def.strategy.allocate?.(obj, peers(this.cache)) ?? [];
     if (allocErrs.length) throw invalid(def.kind, def.group, meta.name ?? '', allocErrs);
     if (opts.dryRun) return obj;
@@ -133,7 +141,10 @@ export class GenericStore {
       if (!pinned) (desired.metadata ??= {}).resourceVersion = String(entry.rev);
       checkNameMatches(desired, name, this.def.kind);
       const obj = opts.subresource ? this.subresourceUpdate(opts.subresource, desired, old) : this.mainUpdate(desired, old);
+      const admit = opts.user && this.admissionFor('UPDATE', opts.user, obj, old, opts.subresource, !!opts.dryRun);
+      if (admit) await this.admission.mutate(admit);
       this.validate(obj, old);
+      if (admit) await this.admission.validate(admit);
       if (deepEqual(stripRv(obj), stripRv(old))) return { obj: old, created: false };
       if (opts.dryRun) return { obj, created: false };
       if (obj.metadata!.deletionTimestamp && !obj.metadata!.finalizers?.length && !this.def.strategy.deletionBlocked?.(obj)) {
@@ -178,6 +189,10 @@ export class GenericStore {
         throw conflict(this.ref, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);
       if (pre?.resourceVersion && pre.resourceVersion !== String(entry.rev))
         throw conflict(this.ref, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${entry.rev}`);
+      if (attempt === 0 && opts.user) {
+        const admit = this.admissionFor('DELETE', opts.user, undefined, entry.obj, undefined, !!opts.dryRun);
+        await this.admission.validate(admit);
+      }
       const now = this.clock.now();
       const grace = this.def.strategy.gracePeriod?.(obj, opts.gracePeriodSeconds) ?? 0;
       const finalizers = new Set(meta.finalizers ?? []);
@@ -216,6 +231,11 @@ export class GenericStore {
       entry = await this.fresh(key);
     }
     throw serviceUnavailable(`too many conflicting writes to ${this.def.plural} "${name}"; try again`);
+  }
+
+  private admissionFor(operation: AdmissionOperation, user: UserInfo, object: KObject | undefined, oldObject: KObject | undefined, subresource: string | undefined, dryRun: boolean): AdmissionAttributes {
+    const source = object ?? oldObject!;
+    return { operation, user, def: this.def, namespace: source.metadata?.namespace, name: source.metadata?.name ?? '', subresource, object, oldObject, dryRun };
   }
 
   /** The object straight from the store, bypassing a cache that may lag after a lost race. */
