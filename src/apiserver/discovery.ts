@@ -42,6 +42,7 @@ function subresourceVerbs(d: ResourceDef): { sub: string; kind: { group: string;
   const out = [];
   if (d.subresources?.status) out.push({ sub: 'status', kind: { group: d.group, version: d.version, kind: d.kind }, verbs: ['get', 'patch', 'update'] });
   if (d.subresources?.scale) out.push({ sub: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
+  for (const [sub, kind] of Object.entries(d.subresourceKinds ?? {})) out.push({ sub, kind: { group: kind.group, version: kind.version, kind: kind.kind }, verbs: ['create'] });
   for (const sub of Object.keys(d.strategy.subresourceUpdates ?? {})) {
     // finalize is written with PUT; the others (binding) are created with POST.
     const kind = sub === 'binding' ? 'Binding' : d.kind;

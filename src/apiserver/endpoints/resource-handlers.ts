@@ -46,7 +46,7 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
   if (['get', 'update', 'patch', 'delete'].includes(info.verb) && !info.name) throw methodNotAllowed();
   const dryRun = parseDryRun(req.query);
   const sub = info.subresource;
-  if (sub && !(sub === 'status' && def.subresources?.status) && !(sub === 'scale' && def.subresources?.scale) && !def.strategy.subresourceUpdates?.[sub])
+  if (sub && !(sub === 'status' && def.subresources?.status) && !(sub === 'scale' && def.subresources?.scale) && !def.strategy.subresourceUpdates?.[sub] && !def.strategy.subresourceActions?.[sub])
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
 
   switch (info.verb) {
@@ -75,6 +75,12 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
       return json(200, listJson(def, r));
     }
     case 'create': {
+      const action = info.name && sub ? def.strategy.subresourceActions?.[sub] : undefined;
+      if (action) {
+        const body = decodeObject(req.body, req.headers['content-type']);
+        const answer = await action({ obj: gs.getEntry(ns, info.name!).obj, body, user: req.user, now: env.clock.now() });
+        return json(201, answer);
+      }
       if (info.name && sub && def.strategy.subresourceUpdates?.[sub]) {
         // A POST to a writable subresource (pods/binding): the body changes the stored object.
         const body = decodeObject(req.body, req.headers['content-type']);

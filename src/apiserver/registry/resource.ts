@@ -69,6 +69,11 @@ export interface ResourceStrategy<T extends KObject = KObject> {
    * the resource's existing objects; returns field errors when nothing can be allocated.
    */
   allocate?(obj: T, peers: Iterable<T>): FieldError[];
+  /**
+   * Subresources answered by a computation on POST, changing nothing stored (serviceaccounts/token
+   * → a TokenRequest, pods/eviction → a delete): given the stored object and the request body.
+   */
+  subresourceActions?: Record<string, (ctx: { obj: T; body: KObject; user: ReviewContext['user']; now: number }) => Promise<KObject>>;
   /** Writable subresources besides status: copies what `sent` may change into `target` (a copy of the stored object). */
   subresourceUpdates?: Record<string, (target: T, sent: T) => void>;
   /** Status given on create is kept (nodes); otherwise a resource with a status subresource starts with none. */
@@ -143,6 +148,8 @@ export interface ResourceDef<T extends KObject = KObject> {
    * with the result. Declare `verbs: ['create']` with it.
    */
   review?: (obj: T, ctx: ReviewContext) => T | Promise<T>;
+  /** The kinds POST subresource actions answer with, for discovery (token → authentication.k8s.io/v1 TokenRequest). */
+  subresourceKinds?: Record<string, { group: string; version: string; kind: string }>;
   /** OpenAPI v3 component schemas for a kind outside the built-in type table (custom resources), keyed by definition name. */
   openapiSchemas?: Record<string, unknown>;
   /** PUT of a missing object creates it (as upstream for e.g. leases and endpoints). */
