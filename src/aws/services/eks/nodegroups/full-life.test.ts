@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateLaunchTemplateCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateAddonCommand,
   CreateClusterCommand,
@@ -159,5 +159,29 @@ describe('a cluster with two node groups and a Fargate profile, through the SDK 
     await eks.send(new DeleteClusterCommand({ name: 'life' }));
     await waitUntilClusterDeleted(w(), { name: 'life' });
     assert.equal((await rejection(eks.send(new ListPodIdentityAssociationsCommand({ clusterName: 'life' })))).name, 'ResourceNotFoundException');
+  });
+
+  it('resolves launch templates through EC2: id, name and version recorded, the instance type left to the template', async () => {
+    const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }));
+    const subnets = [...new Map(Subnets.map((s) => [s.AvailabilityZone!, s.SubnetId!])).values()].slice(0, 2);
+    await eks.send(new CreateClusterCommand({ name: 'lt', roleArn: role('eks-cluster'), resourcesVpcConfig: { subnetIds: subnets } }));
+    await waitUntilClusterActive(w(), { name: 'lt' });
+    const lt = (await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: 'nodes', LaunchTemplateData: { InstanceType: 'c5.large' } }))).LaunchTemplate!;
+    const base = { clusterName: 'lt', nodeRole: role('node'), subnets };
+    const { nodegroup } = await eks.send(new CreateNodegroupCommand({ ...base, nodegroupName: 'from-lt', launchTemplate: { name: 'nodes' } }));
+    assert.deepEqual(nodegroup?.launchTemplate, { id: lt.LaunchTemplateId, name: 'nodes', version: '1' });
+    assert.equal(nodegroup?.instanceTypes, undefined);
+    const both = await rejection(eks.send(new CreateNodegroupCommand({ ...base, nodegroupName: 'x', launchTemplate: { id: lt.LaunchTemplateId }, instanceTypes: ['m5.large'] })));
+    assert.equal(both.message, 'Instance type must be specified either in the launch template or in instanceTypes, not both.');
+    const missing = await rejection(eks.send(new CreateNodegroupCommand({ ...base, nodegroupName: 'x', launchTemplate: { name: 'no-such-template' } })));
+    assert.equal(missing.message, 'The launch template no-such-template does not exist.');
+    await waitUntilNodegroupActive(w(), { clusterName: 'lt', nodegroupName: 'from-lt' });
+    const group = await (async () => {
+      const ng = (await eks.send(new DescribeNodegroupCommand({ clusterName: 'lt', nodegroupName: 'from-lt' }))).nodegroup!;
+      return (await as.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [ng.resources!.autoScalingGroups![0]!.name!] }))).AutoScalingGroups![0]!;
+    })();
+    assert.equal(group.LaunchTemplate?.LaunchTemplateId, lt.LaunchTemplateId);
+    await eks.send(new DeleteNodegroupCommand({ clusterName: 'lt', nodegroupName: 'from-lt' }));
+    await waitUntilNodegroupDeleted(w(), { clusterName: 'lt', nodegroupName: 'from-lt' });
   });
 });

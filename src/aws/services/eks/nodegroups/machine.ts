@@ -53,7 +53,8 @@ async function provision(rt: EksRuntime, deps: NodegroupDeps, scope: Scope, n: N
         maxSize: n.scalingConfig.maxSize,
         desiredCapacity: n.scalingConfig.desiredSize,
         subnetIds: n.subnets,
-        launchTemplate: n.launchTemplate,
+        // Auto Scaling takes the template by id or by name, never both.
+        launchTemplate: n.launchTemplate && (n.launchTemplate.id ? { id: n.launchTemplate.id, version: n.launchTemplate.version } : { name: n.launchTemplate.name, version: n.launchTemplate.version }),
         instanceType: n.launchTemplate ? n.instanceTypes?.[0] : (n.instanceTypes?.[0] ?? 't3.medium'),
         tags: asgTags(n.clusterName, n.nodegroupName),
       });
