@@ -44,9 +44,9 @@ function subresourceVerbs(d: ResourceDef): { sub: string; kind: { group: string;
   if (d.subresources?.scale) out.push({ sub: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
   for (const [sub, kind] of Object.entries(d.subresourceKinds ?? {})) out.push({ sub, kind: { group: kind.group, version: kind.version, kind: kind.kind }, verbs: ['create'] });
   for (const sub of Object.keys(d.strategy.subresourceUpdates ?? {})) {
-    // finalize is written with PUT; the others (binding) are created with POST.
-    const kind = sub === 'binding' ? 'Binding' : d.kind;
-    out.push({ sub, kind: { group: d.group, version: d.version, kind }, verbs: sub === 'finalize' ? ['update'] : ['create'] });
+    // binding is created with POST; the others (finalize, approval) are written with PUT.
+    const binding = sub === 'binding';
+    out.push({ sub, kind: { group: d.group, version: d.version, kind: binding ? 'Binding' : d.kind }, verbs: binding ? ['create'] : sub === 'finalize' ? ['update'] : ['get', 'patch', 'update'] });
   }
   return out;
 }

@@ -300,7 +300,9 @@ function setPath(obj: Record<string, unknown>, path: string[], v: unknown): void
 /** The autoscaling/v1 Scale view of an object with a scale subresource. */
 function toScale(gs: GenericStore, obj: KObject): object {
   const sc = gs.def.subresources!.scale!;
-  const sel = sc.labelSelectorPath ? getPath(obj, sc.labelSelectorPath) : undefined;
+  const raw = sc.labelSelectorPath ? getPath(obj, sc.labelSelectorPath) : undefined;
+  // A LabelSelector, or (replicationcontrollers) a plain map of labels.
+  const sel = raw && typeof raw === 'object' && !('matchLabels' in raw) && !('matchExpressions' in raw) ? { matchLabels: raw } : raw;
   const m = obj.metadata!;
   return {
     kind: 'Scale',

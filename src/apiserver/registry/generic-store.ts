@@ -93,7 +93,7 @@ export class GenericStore {
     // The name is generated first, as upstream's BeforeCreate, so strategies can use it (job-name labels).
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = generateName(meta.generateName!);
-    this.beforeCreate(obj, meta, now);
+    this.beforeCreate(obj, meta, now, opts.user);
     const admit = opts.user && this.admissionFor('CREATE', opts.user, obj, undefined, undefined, !!opts.dryRun);
     if (admit) await this.admission.mutate(admit);
     this.validate(obj, undefined);
@@ -245,7 +245,7 @@ export class GenericStore {
   }
 
   /** Same order as kube-apiserver's BeforeCreate: server-set metadata, strategy, then defaults. */
-  private beforeCreate(obj: KObject, meta: ObjectMeta, now: number): void {
+  private beforeCreate(obj: KObject, meta: ObjectMeta, now: number, user: UserInfo | undefined): void {
     const { strategy } = this.def;
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(now);
@@ -256,7 +256,7 @@ export class GenericStore {
     if (this.def.generation) meta.generation = 1;
     else delete meta.generation;
     if (this.def.subresources?.status && !strategy.keepStatusOnCreate) delete obj.status;
-    strategy.prepareForCreate?.(obj, { now });
+    strategy.prepareForCreate?.(obj, { now, user });
     strategy.defaults?.(obj);
   }
 

@@ -45,6 +45,8 @@ export interface ObjectMeta {
 export interface StrategyContext {
   /** Milliseconds since the epoch, from the injected clock. */
   now: number;
+  /** The caller, when a client (not the server itself) writes; CSRs record their requestor. */
+  user?: ReviewContext['user'];
 }
 
 /**
