@@ -151,7 +151,7 @@ describe('the added built-in resources through the ApiServer', () => {
   it('approves a CSR through /approval and scales a replication controller', async () => {
     const url = '/apis/certificates.k8s.io/v1/certificatesigningrequests/fz';
     const csr = (await call('GET', url)).body;
-    assert.equal(csr.spec.username, undefined, 'no requester until the store passes the user');
+    assert.equal(csr.spec.username, 'admin', 'the requester is recorded from the caller');
     const approved = await call('PUT', `${url}/approval`, { ...csr, status: { conditions: [{ type: 'Approved', status: 'True', reason: 'KubectlApprove' }] } });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
     const row = (await call('GET', '/apis/certificates.k8s.io/v1/certificatesigningrequests', undefined, TABLE)).body.rows.find((r: { cells: unknown[] }) => r.cells[0] === 'fz');
