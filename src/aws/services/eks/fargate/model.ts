@@ -54,8 +54,9 @@ export function profileView(p: FargateProfileRecord): Record<string, unknown> {
 
 /** Fargate profiles per cluster (quota, semantics doc §5). */
 export const MAX_PROFILES = 10;
-/** Selectors per profile and label pairs per selector (model doc, quota). */
+/** Selectors per profile (model doc, quota). */
 export const MAX_SELECTORS = 5;
+/** Label pairs per selector (quota). */
 export const MAX_SELECTOR_LABELS = 5;
 
 /** The texts. */
