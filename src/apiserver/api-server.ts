@@ -70,6 +70,11 @@ export class ApiServer {
     this.env = { store: opts.store, cache: this.cache, clock: opts.clock, storeFor: (g, p) => this.stores.get(`${g}/${p}`) };
   }
 
+  /** The clock this server stamps objects with. */
+  get clock(): Clock {
+    return this.opts.clock;
+  }
+
   /** The resources served now, in discovery order. */
   get resources(): ResourceDef[] {
     return this.defs;

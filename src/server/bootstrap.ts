@@ -1,7 +1,11 @@
 /** Objects every cluster starts with, as kube-apiserver's bootstrap controllers create them. */
 import { StatusError } from '../apimachinery/errors.js';
 import type { ApiServer } from '../apiserver/api-server.js';
+import { BOOTSTRAP_API_SERVICES } from '../apiserver/registry/apiregistration/apiservices.js';
+import { BOOTSTRAP_FLOW_SCHEMAS, BOOTSTRAP_PRIORITY_LEVELS } from '../apiserver/registry/flowcontrol/bootstrap.js';
 import type { KObject } from '../apiserver/registry/resource.js';
+import { BOOTSTRAP_PRIORITY_CLASSES } from '../apiserver/registry/scheduling/priorityclasses.js';
+import { rfc3339 } from '../lib/clock.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -21,6 +25,14 @@ export async function bootstrapCluster(api: ApiServer, apiserver?: { ip: string;
     metadata: { name: 'kubernetes', namespace: 'default', labels },
     spec: { type: 'ClusterIP', clusterIP: KUBERNETES_SERVICE_IP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: apiserver?.port ?? 443 }], sessionAffinity: 'None' },
   });
+  for (const pc of BOOTSTRAP_PRIORITY_CLASSES) await ensure(api, 'scheduling.k8s.io', 'priorityclasses', structuredClone(pc));
+  for (const pl of BOOTSTRAP_PRIORITY_LEVELS) await ensure(api, 'flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations', structuredClone(pl));
+  for (const fs of BOOTSTRAP_FLOW_SCHEMAS) await ensure(api, 'flowcontrol.apiserver.k8s.io', 'flowschemas', structuredClone(fs));
+  // APIServices for the built-in group versions, Available as local services are.
+  for (const svc of BOOTSTRAP_API_SERVICES(api.resources, rfc3339(api.clock.now()))) {
+    const created = await ensure(api, 'apiregistration.k8s.io', 'apiservices', structuredClone(svc));
+    if (created) await api.storeFor('apiregistration.k8s.io', 'apiservices')!.update(undefined, svc.metadata!.name!, (cur) => ({ ...cur!, status: svc.status }), { subresource: 'status' });
+  }
   // Endpoints may not be loopback addresses (as upstream validation says), so a server bound to
   // 127.0.0.1 publishes none, like a kube-apiserver without an advertise address.
   if (apiserver && !apiserver.ip.startsWith('127.') && apiserver.ip !== '::1')
@@ -32,13 +44,16 @@ export async function bootstrapCluster(api: ApiServer, apiserver?: { ip: string;
     });
 }
 
-async function ensure(api: ApiServer, group: string, plural: string, obj: KObject): Promise<void> {
+/** Creates the object unless it exists; true when this call created it. */
+async function ensure(api: ApiServer, group: string, plural: string, obj: KObject): Promise<boolean> {
   const gs = api.storeFor(group, plural);
-  if (!gs) return;
-  if (gs.cache.entries.has(gs.key(obj.metadata!.namespace, obj.metadata!.name!))) return;
+  if (!gs) return false;
+  if (gs.cache.entries.has(gs.key(obj.metadata!.namespace, obj.metadata!.name!))) return false;
   try {
     await gs.create(obj);
+    return true;
   } catch (e) {
     if (!(e instanceof StatusError && e.code === 409)) throw e;
+    return false;
   }
 }
