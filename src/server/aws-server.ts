@@ -12,7 +12,11 @@ import { createAuthenticator, createAuthorizer, iamApiOf, IamState } from '../aw
 import type { AwsService } from '../aws/service.js';
 import { createAutoScaling } from '../aws/services/autoscaling/index.js';
 import { createEc2 } from '../aws/services/ec2/index.js';
+import { addonsExtension } from '../aws/services/eks/addons/index.js';
+import { fargateExtension } from '../aws/services/eks/fargate/index.js';
 import { createEksService, fastTimings, realisticTimings } from '../aws/services/eks/index.js';
+import { nodegroupsExtension } from '../aws/services/eks/nodegroups/index.js';
+import { podIdentityExtension } from '../aws/services/eks/pod-identity/index.js';
 import { createIamService } from '../aws/services/iam/index.js';
 import { createKmsService, loadOrCreateMasterSecret, MASTER_SECRET_FILE } from '../aws/services/kms/index.js';
 import { createStsService, withSelfAuthorizedSts, withUnsignedStsOperations } from '../aws/services/sts/index.js';
@@ -44,7 +48,16 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
   const autoscaling = createAutoScaling({ store, clock, ec2: ec2.api, log });
   const kms = createKmsService({ store, clock, masterKey: await loadOrCreateMasterSecret(join(opts.dataDir, MASTER_SECRET_FILE)) });
   const controlPlanes = new ControlPlanes({ store, clock, log, iam, host: opts.host });
-  const eks = createEksService({ ec2: ec2.api, iam: iamApiOf(iam), store, clock, log, controlPlane: controlPlanes, timings: opts.realisticTiming ? realisticTimings : fastTimings });
+  const eks = createEksService({
+    ec2: ec2.api,
+    iam: iamApiOf(iam),
+    store,
+    clock,
+    log,
+    controlPlane: controlPlanes,
+    timings: opts.realisticTiming ? realisticTimings : fastTimings,
+    extensions: [nodegroupsExtension({ autoscaling: autoscaling.api }), fargateExtension(), addonsExtension(), podIdentityExtension()],
+  });
   const services: AwsService[] = [eks.service, ec2.service, autoscaling.service, createIamService({ iam }), createStsService({ iam }), kms];
   const server = createAwsServer({
     log,

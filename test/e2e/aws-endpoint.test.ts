@@ -54,7 +54,7 @@ it('names the operation it does not implement, in each protocol', () => {
   assert.match(eks.stderr, /\(NotImplemented\).*ListInsights/);
 });
 
-it('runs a cluster\'s life through the aws CLI: IAM role, default VPC subnets, create, wait, describe, delete', () => {
+it('runs a cluster\'s life through the aws CLI: IAM role, default VPC subnets, create, wait, kubectl, node group, delete', async () => {
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
   const role = aws('iam', 'create-role', '--role-name', 'eks-cluster', '--assume-role-policy-document', trust);
   assert.equal(role.status, 0, role.stderr);
@@ -65,8 +65,8 @@ it('runs a cluster\'s life through the aws CLI: IAM role, default VPC subnets, c
   const created = aws('eks', 'create-cluster', '--name', 'demo', '--role-arn', roleArn, '--resources-vpc-config', `subnetIds=${ids}`);
   assert.equal(created.status, 0, created.stderr);
   assert.equal(JSON.parse(created.stdout).cluster.status, 'CREATING');
-  const wait = aws('eks', 'wait', 'cluster-active', '--name', 'demo');
-  assert.equal(wait.status, 0, wait.stderr);
+  // botocore's cluster_active waiter sleeps 30 s after a CREATING answer; poll faster here.
+  for (let i = 0; i < 80 && JSON.parse(aws('eks', 'describe-cluster', '--name', 'demo').stdout).cluster.status !== 'ACTIVE'; i++) await new Promise((r) => setTimeout(r, 250));
   const cluster = JSON.parse(aws('eks', 'describe-cluster', '--name', 'demo').stdout).cluster;
   assert.equal(cluster.status, 'ACTIVE');
   assert.match(cluster.endpoint, /^https:\/\//);
@@ -90,9 +90,30 @@ it('runs a cluster\'s life through the aws CLI: IAM role, default VPC subnets, c
   assert.match(refused.stderr, /You must be logged in to the server \(Unauthorized\)/);
   const dup = aws('eks', 'create-cluster', '--name', 'demo', '--role-arn', roleArn, '--resources-vpc-config', `subnetIds=${ids}`);
   assert.match(dup.stderr, /\(ResourceInUseException\).*Cluster already exists with name: demo/);
+  // A managed node group: an Auto Scaling group whose instances appear in EC2.
+  const nodeTrust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const nodeRole = JSON.parse(aws('iam', 'create-role', '--role-name', 'eks-node', '--assume-role-policy-document', nodeTrust).stdout).Role.Arn as string;
+  const ng = aws('eks', 'create-nodegroup', '--cluster-name', 'demo', '--nodegroup-name', 'ng1', '--node-role', nodeRole, '--subnets', ...subnets.slice(0, 2).map((x) => x.SubnetId), '--scaling-config', 'minSize=1,maxSize=4,desiredSize=2');
+  assert.equal(ng.status, 0, ng.stderr);
+  let status = '';
+  for (let i = 0; i < 60 && status !== 'ACTIVE'; i++) {
+    status = JSON.parse(aws('eks', 'describe-nodegroup', '--cluster-name', 'demo', '--nodegroup-name', 'ng1').stdout).nodegroup.status;
+    if (status !== 'ACTIVE') await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.equal(status, 'ACTIVE');
+  const asgName = JSON.parse(aws('eks', 'describe-nodegroup', '--cluster-name', 'demo', '--nodegroup-name', 'ng1').stdout).nodegroup.resources.autoScalingGroups[0].name as string;
+  const asg = JSON.parse(aws('autoscaling', 'describe-auto-scaling-groups', '--auto-scaling-group-names', asgName).stdout).AutoScalingGroups[0];
+  assert.equal(asg.DesiredCapacity, 2);
+  const reservations = JSON.parse(aws('ec2', 'describe-instances', '--filters', 'Name=tag:eks:nodegroup-name,Values=ng1').stdout).Reservations as { Instances: { PrivateIpAddress: string }[] }[];
+  assert.ok(reservations.flatMap((r) => r.Instances).length >= 1, 'node group instances are in EC2');
+  const inUse = aws('eks', 'delete-cluster', '--name', 'demo');
+  assert.match(inUse.stderr, /\(ResourceInUseException\)/);
+  assert.equal(aws('eks', 'delete-nodegroup', '--cluster-name', 'demo', '--nodegroup-name', 'ng1').status, 0);
+  for (let i = 0; i < 60 && aws('eks', 'describe-nodegroup', '--cluster-name', 'demo', '--nodegroup-name', 'ng1').status === 0; i++) await new Promise((r) => setTimeout(r, 250));
+
   assert.equal(aws('eks', 'delete-cluster', '--name', 'demo').status, 0);
-  const gone = aws('eks', 'wait', 'cluster-deleted', '--name', 'demo');
-  assert.equal(gone.status, 0, gone.stderr);
+  // (botocore's cluster_deleted waiter sleeps 30 s between polls; poll faster here.)
+  for (let i = 0; i < 80 && aws('eks', 'describe-cluster', '--name', 'demo').status === 0; i++) await new Promise((r) => setTimeout(r, 250));
   assert.match(aws('eks', 'describe-cluster', '--name', 'demo').stderr, /\(ResourceNotFoundException\).*No cluster found for name: demo\./);
 });
 

@@ -13,6 +13,7 @@ import type { InstanceDoc, SubnetDoc } from './model.js';
 import { createSecurityGroup, deleteSecurityGroup } from './handlers/security-groups.js';
 import type { Ec2Region } from './state.js';
 import { tagList, tagMap } from './tags.js';
+import { defaultNodeImageId } from './images.js';
 
 /** A launch template as resolved for a caller. */
 export interface ResolvedLaunchTemplate {
@@ -95,7 +96,8 @@ export function createEc2Api(regionOf: (account: string, region: string) => Prom
         maxCount: input.count,
         subnetId: input.subnetId,
         instanceType: input.instanceType,
-        imageId: input.imageId,
+        // Other services (Auto Scaling groups of node groups) may launch without an image; they get EKS's node AMI.
+        imageId: input.imageId ?? (input.launchTemplate ? undefined : defaultNodeImageId(region)),
         launchTemplate: input.launchTemplate,
         securityGroupIds: input.securityGroupIds,
         iamInstanceProfile: input.iamInstanceProfileArn ? { Arn: input.iamInstanceProfileArn } : undefined,

@@ -73,3 +73,13 @@ export function imagesOf(region: string): Record<string, unknown>[] {
     Tags: [],
   }));
 }
+
+/**
+ * The image an in-process launch without image or launch template gets: the newest EKS optimized
+ * Amazon Linux 2023 x86_64 AMI, what the launch template EKS makes for a managed node group uses.
+ */
+export function defaultNodeImageId(region: string): string {
+  const newest = Object.keys(EKS_VERSIONS).sort((a, b) => Number(b.split('.')[1]) - Number(a.split('.')[1]))[0]!;
+  const name = `amazon-eks-node-al2023-x86_64-standard-${newest}-v${RELEASE}`;
+  return imagesOf(region).find((i) => i.Name === name)!.ImageId as string;
+}
