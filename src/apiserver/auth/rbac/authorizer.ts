@@ -9,8 +9,8 @@
 import type { UserInfo } from '../../endpoints/types.js';
 import type { RulesAnswer } from '../../registry/authorization/reviews.js';
 import type { AuthorizationAttributes, Authorizer, Decision } from '../types.js';
-import { describeBinding, policyIndexFor, subjectApplies, type RbacLookup } from './policy-index.js';
-import { ruleAllows } from './rules.js';
+import { describeBinding, policyIndexFor, userKeys, type BindingRef, type RbacLookup } from './policy-index.js';
+import { rulesAllow, type PolicyRule } from './rules.js';
 
 export type { RbacLookup, RbacSource } from './policy-index.js';
 
@@ -41,16 +41,34 @@ export function rbacAuthorizer(lookup: RbacLookup): RbacAuthorizer {
     const src = lookup();
     if (!src) return { allowed: false, reason: 'RBAC: the API server is not running' };
     const idx = policyIndexFor(src);
-    let errors: Set<string> | undefined;
     const ns = namespaceOf(a);
-    for (const b of idx.bindingsFor(a.user, ns)) {
-      const rules = idx.rulesOf(b);
-      if (typeof rules === 'string') {
-        (errors ??= new Set()).add(rules);
-        continue;
+    const keys = userKeys(a.user);
+    let errors: Set<string> | undefined;
+    let checked: Set<PolicyRule[]> | undefined;
+    let allowedBy: BindingRef | undefined;
+    // Visits the bindings of one bucket map; true once a rule allows the request.
+    const visit = (buckets: ReadonlyMap<string, Set<BindingRef>> | undefined): boolean => {
+      if (!buckets) return false;
+      for (const key of keys) {
+        const set = buckets.get(key);
+        if (!set) continue;
+        for (const b of set) {
+          const rules = idx.rulesOf(b);
+          if (typeof rules === 'string') {
+            (errors ??= new Set()).add(rules);
+            continue;
+          }
+          if (checked?.has(rules)) continue;
+          if (rulesAllow(a, rules)) {
+            allowedBy = b;
+            return true;
+          }
+          (checked ??= new Set()).add(rules);
+        }
       }
-      for (const r of rules) if (ruleAllows(a, r) && b.subjects.some((s) => subjectApplies(s, a.user, b.namespace))) return { allowed: true, reason: `RBAC: allowed by ${describeBinding(b, a.user)}` };
-    }
+      return false;
+    };
+    if (visit(idx.clusterBindings) || (ns !== '' && visit(idx.roleBindings.get(ns)))) return { allowed: true, reason: `RBAC: allowed by ${describeBinding(allowedBy!, a.user)}` };
     if (!errors) return { allowed: false };
     const list = [...errors];
     return { allowed: false, reason: `RBAC: ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}` };

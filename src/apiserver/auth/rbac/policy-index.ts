@@ -28,6 +28,9 @@ export interface BindingRef {
   roleKind: string;
   roleName: string;
   subjects: Subject[];
+  /** The role's rules (or NotFound message) as resolved at role generation `gen`. */
+  rules?: PolicyRule[] | string;
+  gen?: number;
 }
 
 const SA_PREFIX = 'system:serviceaccount:';
@@ -97,6 +100,8 @@ export class PolicyIndex {
   readonly roleBindings = new Map<string, Buckets>();
   private readonly refsOf = new Map<string, { ref: BindingRef; keys: string[] }>();
   private aggregated = new Map<string, PolicyRule[]>();
+  /** Bumped on every Role or ClusterRole change: bindings re-resolve their rules after it. */
+  private gen = 0;
   private readonly caches = new Map<Kind, ResourceCache>();
   private readonly unwatch = new Map<Kind, () => void>();
   private readonly seen = new Map<Kind, number>();
@@ -108,10 +113,19 @@ export class PolicyIndex {
   /** Makes the index current: attaches caches registered since, and reloads any loaded without events. */
   refresh(): void {
     for (const kind of KINDS) {
-      const rc = this.src.storeFor(RBAC_GROUP, kind)?.cache;
-      if (rc !== this.caches.get(kind)) this.attach(kind);
-      else if (rc && rc.entries.size !== this.seen.get(kind)) this.reload(kind, rc);
+      const rc = this.caches.get(kind);
+      if (!rc) {
+        if (this.src.storeFor(RBAC_GROUP, kind)) this.attach(kind);
+      } else if (rc.entries.size !== this.seen.get(kind)) this.reload(kind, rc);
     }
+  }
+
+  /**
+   * Re-reads which caches serve the RBAC resources (after a resource was re-registered). The RBAC
+   * resources are built in and never replaced in practice, so decisions do not pay for this.
+   */
+  reattach(): void {
+    for (const kind of KINDS) if (this.src.storeFor(RBAC_GROUP, kind)?.cache !== this.caches.get(kind)) this.attach(kind);
   }
 
   private attach(kind: Kind): void {
@@ -144,6 +158,7 @@ export class PolicyIndex {
   }
 
   private clear(kind: Kind): void {
+    this.gen++;
     if (kind === 'clusterroles') this.clusterRoles.clear();
     else if (kind === 'roles') this.roles.clear();
     else for (const [key, { ref }] of [...this.refsOf]) if (ref.kind === (kind === 'clusterrolebindings' ? 'ClusterRoleBinding' : 'RoleBinding')) this.removeBinding(key);
@@ -162,9 +177,11 @@ export class PolicyIndex {
       case 'clusterroles':
         this.clusterRoles.set(meta.name ?? '', obj as RoleObject);
         this.aggregated = new Map();
+        this.gen++;
         return;
       case 'roles':
         this.roles.set(`${meta.namespace ?? ''}/${meta.name ?? ''}`, obj as RoleObject);
+        this.gen++;
         return;
       default:
         this.addBinding(e.key, kind === 'clusterrolebindings' ? 'ClusterRoleBinding' : 'RoleBinding', obj as BindingObject);
@@ -172,6 +189,7 @@ export class PolicyIndex {
   }
 
   private remove(kind: Kind, e: CacheEntry): void {
+    if (kind === 'clusterroles' || kind === 'roles') this.gen++;
     if (kind === 'clusterroles') {
       this.clusterRoles.delete(e.obj.metadata?.name ?? '');
       this.aggregated = new Map();
@@ -229,7 +247,10 @@ export class PolicyIndex {
    * listers': `clusterrole.rbac.authorization.k8s.io "x" not found`).
    */
   rulesOf(b: BindingRef): PolicyRule[] | string {
-    return this.roleRules(b.roleKind, b.roleName, b.namespace, 'clusterrole', 'role');
+    if (b.gen === this.gen) return b.rules!;
+    b.rules = this.roleRules(b.roleKind, b.roleName, b.namespace, 'clusterrole', 'role');
+    b.gen = this.gen;
+    return b.rules;
   }
 
   /** GetRoleReferenceRules with messages in the given resource wording (listers: singular; registry: plural). */
