@@ -32,13 +32,18 @@ export const INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
 /** Label recording the day a legacy token was last used (LegacyServiceAccountTokenTracking). */
 export const LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
 
-/** Keys of the user's extra, as apiserver/pkg/authentication/serviceaccount and user.CredentialIDKey. */
+/** User extra key: the bound pod's name (apiserver serviceaccount.PodNameKey). */
 export const EXTRA_POD_NAME = 'authentication.kubernetes.io/pod-name';
+/** User extra key: the bound pod's uid (PodUIDKey). */
 export const EXTRA_POD_UID = 'authentication.kubernetes.io/pod-uid';
+/** User extra key: the node of the bound pod, or the bound node (NodeNameKey). */
 export const EXTRA_NODE_NAME = 'authentication.kubernetes.io/node-name';
+/** User extra key: that node's uid when known (NodeUIDKey). */
 export const EXTRA_NODE_UID = 'authentication.kubernetes.io/node-uid';
+/** User extra key: `JTI=<jti>` of a bound token (user.CredentialIDKey). */
 export const EXTRA_CREDENTIAL_ID = 'authentication.kubernetes.io/credential-id';
 
+/** What the authenticator of one cluster checks tokens against. */
 export interface ServiceAccountAuthenticatorOptions {
   /** Issuer URL(s) whose bound tokens this cluster accepts (--service-account-issuer). */
   issuer: string | readonly string[];

@@ -34,4 +34,5 @@ export {
 } from './authenticator.js';
 export { TOKEN_REQUEST_KIND, tokenRequestAction, validateTokenRequest, withTokenRequest, type TokenRequest } from './token-request.js';
 export { JWKS_PATH, OPENID_CONFIGURATION_PATH, oidcDocuments, type OidcDocuments, type OidcDocumentsOptions, type OpenIdConfiguration } from './oidc.js';
+/** What the authenticator and the token subresource read objects through (an ApiServer satisfies it). */
 export type { StoreLookup } from './lookup.js';

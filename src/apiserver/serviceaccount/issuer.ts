@@ -90,6 +90,7 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
+/** One cluster's issuer: URL, key, audiences and lifetime policy (kube-apiserver's --service-account-* flags). */
 export interface TokenIssuerOptions {
   /** The `iss` claim: the cluster's service-account issuer URL. */
   issuer: string;

@@ -27,6 +27,7 @@ export interface OpenIdConfiguration {
   id_token_signing_alg_values_supported: string[];
 }
 
+/** What the discovery documents are built from. */
 export interface OidcDocumentsOptions {
   /** The service-account issuer URL (https, no query or fragment). */
   issuer: string;

@@ -17,12 +17,14 @@ import { isNamespaceTerminating } from './serviceaccounts-controller.js';
 
 /** The ConfigMap's name (RootCACertConfigMapName). */
 export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
-/** Its annotation and text, as upstream. */
+/** The annotation describing the ConfigMap (DescriptionAnnotation). */
 export const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';
+/** Its text, as upstream. */
 export const DESCRIPTION =
   'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. ' +
   'No other usage is guaranteed across distributions of Kubernetes clusters.';
 
+/** What the publisher needs: the client and the CA to publish. */
 export interface RootCaPublisherOptions {
   client: KubeClient;
   clock: Clock;

@@ -14,6 +14,7 @@ import type { KubeObject, ResourceRef } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
 import { ControllerLoop } from './loop.js';
 
+/** What the service-account controller needs. */
 export interface ServiceAccountsControllerOptions {
   client: KubeClient;
   clock: Clock;

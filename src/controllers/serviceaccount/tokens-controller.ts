@@ -19,14 +19,17 @@ import type { KubeObject, ResourceRef } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
 import { ControllerLoop } from './loop.js';
 
-/** Secret type, annotations and data keys of core/v1. */
+/** The Secret type this controller fills (core/v1 SecretTypeServiceAccountToken). */
 export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
+/** Annotation naming the Secret's service account (ServiceAccountNameKey). */
 export const SERVICE_ACCOUNT_NAME_KEY = 'kubernetes.io/service-account.name';
+/** Annotation with that service account's uid, set by the controller (ServiceAccountUIDKey). */
 export const SERVICE_ACCOUNT_UID_KEY = 'kubernetes.io/service-account.uid';
 
 /** Signs a legacy token for a Secret (TokenIssuer.issueLegacy in the server's wiring). */
 export type SignLegacyToken = (namespace: string, saName: string, saUid: string, secretName: string) => string | Promise<string>;
 
+/** What the legacy token controller needs: the client, the signer and the CA. */
 export interface LegacyTokensControllerOptions {
   client: KubeClient;
   clock: Clock;
