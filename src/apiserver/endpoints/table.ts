@@ -19,13 +19,19 @@ const AGE_COLUMN: PrinterColumn = {
 const TIME_COLUMNS = new Set(['Age', 'Created At', 'Last Seen']);
 
 /**
- * The resource's columns after Name. Built-in printers that list no time column get Age at the
- * end, as upstream's all do; custom resources show exactly their additionalPrinterColumns.
+ * The resource's columns besides Name. Built-in printers that list no time column get Age at the
+ * end, as upstream's do (all but podtemplates': `noAgeColumn`); custom resources show exactly
+ * their additionalPrinterColumns.
  */
 export function tableColumns(def: ResourceDef): PrinterColumn[] {
   const cols = def.printerColumns ?? [];
-  if ('crd' in def || cols.some((c) => TIME_COLUMNS.has(c.name))) return cols;
+  if ('crd' in def || def.noAgeColumn || cols.some((c) => TIME_COLUMNS.has(c.name))) return cols;
   return [...cols, AGE_COLUMN];
+}
+
+/** A Name column shown only with -o wide comes last, as in upstream's event printer. */
+function nameLast(def: ResourceDef): boolean {
+  return (def.nameColumnPriority ?? 0) > 0;
 }
 
 export interface TableRow {
@@ -34,8 +40,10 @@ export interface TableRow {
 }
 
 export function tableRow(def: ResourceDef, obj: KObject, now: number, include: IncludeObject): TableRow {
-  const cells: unknown[] = [obj.metadata?.name ?? ''];
-  for (const c of tableColumns(def)) cells.push(c.cell(obj, now) ?? null);
+  const cells: unknown[] = tableColumns(def).map((c) => c.cell(obj, now) ?? null);
+  const name = obj.metadata?.name ?? '';
+  if (nameLast(def)) cells.push(name);
+  else cells.unshift(name);
   const row: TableRow = { cells };
   if (include === 'Object') row.object = obj;
   else if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
@@ -47,9 +55,15 @@ export function table(def: ResourceDef, rows: TableRow[], meta: { resourceVersio
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: meta,
-    columnDefinitions: [{ ...NAME_COLUMN, priority: def.nameColumnPriority ?? 0 }, ...tableColumns(def).map(({ cell: _c, ...d }) => ({ description: '', format: '', ...d }))],
+    columnDefinitions: columnDefinitions(def),
     rows,
   };
+}
+
+function columnDefinitions(def: ResourceDef): object[] {
+  const name = { ...NAME_COLUMN, priority: def.nameColumnPriority ?? 0 };
+  const rest = tableColumns(def).map(({ cell: _c, ...d }) => ({ description: '', format: '', ...d }));
+  return nameLast(def) ? [...rest, name] : [name, ...rest];
 }
 
 /** As k8s.io/apimachinery/pkg/util/duration.HumanDuration. */

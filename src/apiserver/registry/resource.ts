@@ -142,8 +142,10 @@ export interface ResourceDef<T extends KObject = KObject> {
   nameRule?: 'subdomain' | 'label' | 'path-segment';
   /** Table columns after Name (Age is added at the end unless a column names a time). */
   printerColumns?: PrinterColumn[];
-  /** Priority of the Name column (events show it only with -o wide, as upstream). */
+  /** Priority of the Name column (events show it only with -o wide, and last, as upstream). */
   nameColumnPriority?: number;
+  /** Upstream's printer has no Age column and no other time column (podtemplates). */
+  noAgeColumn?: boolean;
   /**
    * A create-only resource that computes an answer and stores nothing (TokenReview,
    * SubjectAccessReview, SelfSubjectReview …): POST runs this with the caller and returns 201

@@ -324,6 +324,7 @@ export const podtemplates: ResourceDef = {
     column('Images', (o) => containerCells((o as PodTemplate).template?.spec?.containers)[1], { description: 'Images referenced by each container in the template.' }),
     column('Pod Labels', (o) => formatLabels((o as PodTemplate).template?.metadata?.labels), { description: 'The labels for the pod template.' }),
   ],
+  noAgeColumn: true,
   strategy: podTemplateStrategy as ResourceStrategy,
 };
 
