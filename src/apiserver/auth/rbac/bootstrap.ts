@@ -4,7 +4,8 @@
  * `eks:` ones Amazon EKS adds. Written as data; created at start-up by the server (missing ones
  * only, like the RBAC bootstrap post-start hook with `autoupdate: "true"`).
  */
-import type { PolicyRule, RoleObject } from '../../registry/rbac/rules.js';
+import { StatusError } from '../../../apimachinery/errors.js';
+import { RBAC_GROUP, type PolicyRule, type RoleObject } from '../../registry/rbac/rules.js';
 import type { KObject } from '../../registry/resource.js';
 import { CONTROLLER_ROLE_BINDINGS, CONTROLLER_ROLES } from './bootstrap-controllers.js';
 import { effectiveClusterRoleRules } from './policy-index.js';
@@ -214,4 +215,31 @@ export function bootstrapClusterRoleRules(name: string): PolicyRule[] {
   const roles = new Map<string, RoleObject>();
   for (const o of [...BOOTSTRAP_RBAC, ...EKS_BOOTSTRAP_RBAC]) if (o.kind === 'ClusterRole') roles.set(o.metadata!.name!, o as RoleObject);
   return effectiveClusterRoleRules(name, roles) ?? [];
+}
+
+/** What {@link ensureBootstrapRbac} writes through: an ApiServer's generic stores. */
+export interface BootstrapTarget {
+  storeFor(group: string, plural: string): { cache: { entries: ReadonlyMap<string, unknown> }; key(namespace: string | undefined, name: string): string; create(obj: KObject): Promise<KObject> } | undefined;
+}
+
+const PLURAL: Record<string, string> = { ClusterRole: 'clusterroles', Role: 'roles', ClusterRoleBinding: 'clusterrolebindings', RoleBinding: 'rolebindings' };
+
+/**
+ * Creates the missing bootstrap objects (internal writes: no authorization, no admission), as the
+ * RBAC post-start hook does; safe at every start. Existing objects are left as they are (upstream
+ * would also add missing rules and subjects to `autoupdate: "true"` objects). Returns how many it created.
+ */
+export async function ensureBootstrapRbac(api: BootstrapTarget, objects: KObject[] = BOOTSTRAP_RBAC): Promise<number> {
+  let created = 0;
+  for (const o of objects) {
+    const gs = api.storeFor(RBAC_GROUP, PLURAL[o.kind ?? ''] ?? '');
+    if (!gs || gs.cache.entries.has(gs.key(o.metadata?.namespace, o.metadata?.name ?? ''))) continue;
+    try {
+      await gs.create(structuredClone(o));
+      created++;
+    } catch (e) {
+      if (!(e instanceof StatusError && e.code === 409)) throw e;
+    }
+  }
+  return created;
 }

@@ -17,7 +17,7 @@ import { nodeAuthorizer, type NodeAuthorizer } from '../node/authorizer.js';
 import type { Authorizer } from '../types.js';
 import { reviewAuthorizer, unionAuthorizer, unionRules } from '../union.js';
 import { rbacAuthorizer, type RbacAuthorizer } from './authorizer.js';
-import { BOOTSTRAP_RBAC } from './bootstrap.js';
+import { ensureBootstrapRbac } from './bootstrap.js';
 import { rbacEscalationAdmission } from './escalation.js';
 
 /** A reply with its body parsed when JSON. */
@@ -85,7 +85,8 @@ export async function startAuthServer(...extra: Authorizer[]): Promise<AuthTestS
       await server.storeFor(g, p)!.create(structuredClone(o));
     }
   };
-  await seed(...['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((n) => k.namespace(n)), ...BOOTSTRAP_RBAC);
+  await seed(...['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((n) => k.namespace(n)));
+  await ensureBootstrapRbac(server);
   return {
     api: server,
     store,
