@@ -10,6 +10,7 @@ import type { Store } from '../store/types.js';
 import { allowAll, type Admission, type AuthorizationAttributes, type Authorizer } from './auth/types.js';
 import { forbiddenFor } from './auth/forbidden.js';
 import { ClusterCache } from './cache/cluster-cache.js';
+import { uniqueKeyReader, type JsonFieldReader } from './cache/resource-cache.js';
 import { CrdServing } from './crd-serving.js';
 import { AGGREGATED_V2, AGGREGATED_V2BETA1, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { parseRequestInfo } from './endpoints/request-info.js';
@@ -115,7 +116,7 @@ export class ApiServer {
       if (!gs) continue;
       for (const f of fields) {
         const get = gs.def.selectableFields?.[f];
-        if (get) gs.cache.addIndex(f, get);
+        if (get) gs.cache.addIndex(f, get, FAST_READERS[`${res}#${f}`]);
       }
     }
     this.crds.start();
@@ -217,6 +218,9 @@ export class ApiServer {
     return doc;
   }
 }
+
+/** Index fields readable from the JSON without parsing (the key occurs once in these kinds). */
+const FAST_READERS: Record<string, JsonFieldReader> = { '/pods#spec.nodeName': uniqueKeyReader('nodeName') };
 
 /** Paths anyone may read (upstream's system:public-info-viewer). */
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);

@@ -34,6 +34,9 @@ export function inProcessTransport(api: ApiServer, user: UserInfo = CONTROLLER_M
   const idle = new AbortController().signal;
   return {
     async request(r) {
+      // Yield to I/O first: in-process calls otherwise never leave the event loop, and a
+      // controller re-listing 100k objects would keep HTTP clients waiting for seconds.
+      await new Promise((resolve) => setImmediate(resolve));
       const { data, contentType } = encodeBody(r);
       const res = await api.handle({
         method: r.method,

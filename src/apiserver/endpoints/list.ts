@@ -43,6 +43,8 @@ export async function listEntries(
   if (cont) {
     if (rvParam) throw badRequest('specifying resource version is not allowed when using continue');
     const token = decodeContinue(cont);
+    // Nothing changed since the first page: the cache is that snapshot, no need for the store.
+    if (token.rv === currentRev()) return fromCache(gs, namespace, filter, limit, token.rv, gs.prefix + token.start);
     return fromStore(gs, store, namespace, filter, limit, token.rv, token.start);
   }
   const rv = rvParam ? parseRv(rvParam) : 0;
@@ -52,25 +54,31 @@ export async function listEntries(
   }
   if (rv > currentRev()) await waitForRevision(waitFor, rv, currentRev);
   const at = currentRev();
-  let candidates: CacheEntry[];
+  return fromCache(gs, namespace, filter, limit, at);
+}
+
+/** A page of the cache's current state (at revision `at`), from `startKey` on. */
+function fromCache(gs: GenericStore, namespace: string | undefined, filter: Filter, limit: number, at: number, startKey?: string): ListResult {
+  let keys: readonly string[];
+  let i: number;
   if (filter.name !== undefined && (namespace !== undefined || !gs.def.namespaced)) {
-    const e = gs.cache.entries.get(gs.key(namespace, filter.name));
-    candidates = e ? [e] : [];
+    const key = gs.key(namespace, filter.name);
+    keys = gs.cache.entries.has(key) && (startKey === undefined || key >= startKey) ? [key] : [];
+    i = 0;
   } else {
-    candidates = gs.cache.select({ namespace, index: filter.index });
+    ({ keys, from: i } = gs.cache.selectKeys({ namespace, index: filter.index, startKey }));
   }
   const out: CacheEntry[] = [];
-  let i = 0;
-  for (; i < candidates.length; i++) {
-    const e = candidates[i]!;
+  for (; i < keys.length; i++) {
+    const e = gs.cache.entries.get(keys[i]!)!;
     if (!filter.everything && !filter.matches(e.obj)) continue;
     if (limit && out.length === limit) break;
     out.push(e);
   }
   const result: ListResult = { entries: out, resourceVersion: at };
-  if (limit && i < candidates.length && out.length === limit) {
+  if (limit && i < keys.length && out.length === limit) {
     result.continue = encodeContinue({ v: 'meta.k8s.io/v1', rv: at, start: relKey(gs, out[out.length - 1]!.key) + '\u0000' });
-    if (filter.everything) result.remainingItemCount = candidates.length - i;
+    if (filter.everything) result.remainingItemCount = keys.length - i;
   }
   return result;
 }
