@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { AuthorizationAttributes, Authorizer } from '../types.js';
-import { reviewAuthorizer, unionAuthorizer, unionRules, type UnionDecision } from '../union.js';
+import { privilegedGroups, reviewAuthorizer, unionAuthorizer, unionRules, type UnionDecision } from '../union.js';
 import { k, someone, startAuthServer, type AuthTestServer } from './testing.js';
 
 const a: AuthorizationAttributes = { user: { name: 'u', groups: [] }, verb: 'get', isResourceRequest: true, path: '', apiGroup: '', apiVersion: 'v1', resource: 'pods', namespace: 'ns' };
@@ -20,6 +20,12 @@ describe('unionAuthorizer', () => {
     assert.deepEqual(calls, ['a', 'b']);
     assert.deepEqual(await unionAuthorizer(fixed({ allowed: false, reason: 'one' }), fixed({ allowed: false }), fixed({ allowed: false, reason: 'two' }))(a), { allowed: false, reason: 'one\ntwo' });
     assert.deepEqual(await unionAuthorizer()(a), { allowed: false });
+  });
+
+  it('privileged groups are allowed everything, silently; others get no opinion', async () => {
+    const masters = privilegedGroups('system:masters');
+    assert.deepEqual(await masters({ ...a, user: { name: 'x', groups: ['system:masters'] } }), { allowed: true });
+    assert.deepEqual(await masters(a), { allowed: false });
   });
 
   it('an explicit denial stops the chain', async () => {
