@@ -40,6 +40,7 @@ export const ADMISSION_PLUGINS: ReadonlyArray<readonly [string, PluginFactory]> 
 /** The names of every plugin, in order: what an EKS cluster enables. */
 export const DEFAULT_ADMISSION_PLUGINS: readonly string[] = ADMISSION_PLUGINS.map(([n]) => n);
 
+/** What createAdmissionChain needs. */
 export interface AdmissionChainOptions {
   /** The API server whose watch caches plugins read; called lazily, at request time. */
   api: () => ApiAccess;

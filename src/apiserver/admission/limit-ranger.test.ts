@@ -55,6 +55,11 @@ describe('LimitRanger', () => {
     assert.equal(tiny.body.message, 'persistentvolumeclaims "tiny" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 100Mi');
   });
 
+  it('keeps the QoS class true to the defaulted resources', async () => {
+    const r = await h.call('POST', '/api/v1/namespaces/lr/pods', pod('qos'));
+    assert.equal(r.body.status.qosClass, 'Burstable', 'not BestEffort: LimitRanger gave it requests and limits');
+  });
+
   it('leaves namespaces without LimitRanges alone', async () => {
     const r = await h.call('POST', '/api/v1/namespaces/default/pods', pod('free'));
     assert.equal(r.status, 201);

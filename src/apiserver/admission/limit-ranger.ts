@@ -9,6 +9,8 @@
  */
 import { formatQuantity, parseQuantity, toScaledBigInt, type Quantity } from '../../apimachinery/quantity.js';
 import type { AdmissionAttributes } from '../auth/types.js';
+import { podQOSClass } from '../registry/core/pod-qos.js';
+import type { PodSpec } from '../registry/core/pod-types.js';
 import type { KObject } from '../registry/resource.js';
 import { parseResourceList, podLimits, podRequests, type PodResourcesSpec, type QuantityMap } from './pod-resources.js';
 import { admissionForbidden, aggregateMessage, cachedObjects, isResource, type AdmissionPlugin, type PluginFactory } from './types.js';
@@ -167,6 +169,10 @@ export const limitRangerPlugin: PluginFactory = (ctx): AdmissionPlugin => {
     mutate(a) {
       if (!supported(a) || !isResource(a, '', 'pods')) return;
       for (const lr of rangesFor(a)) applyPodDefaults(lr, a.object!);
+      // The store computed status.qosClass before admission (upstream computes it after):
+      // keep it true to the defaulted resources.
+      const status = a.object!.status as { qosClass?: string } | undefined;
+      if (status?.qosClass) status.qosClass = podQOSClass((a.object!.spec ?? {}) as PodSpec);
     },
     validate(a) {
       if (!supported(a)) return;

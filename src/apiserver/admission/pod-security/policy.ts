@@ -15,6 +15,7 @@ export const LATEST_MINOR = 32;
 /** The label prefix of every Pod Security label and audit annotation. */
 export const LABEL_PREFIX = 'pod-security.kubernetes.io/';
 
+/** The three Pod Security Standards levels, least to most restrictive. */
 export type Level = 'privileged' | 'baseline' | 'restricted';
 const LEVELS: Level[] = ['privileged', 'baseline', 'restricted'];
 
@@ -36,6 +37,7 @@ export function levelVersionString(lv: LevelVersion): string {
   return `${lv.level}:${lv.version === undefined ? 'latest' : `v1.${lv.version}`}`;
 }
 
+/** Whether two level/version pairs are the same policy. */
 export const sameLevelVersion = (a: LevelVersion, b: LevelVersion): boolean => a.level === b.level && a.version === b.version;
 
 /**

@@ -46,6 +46,7 @@ function goNetError(err: NodeJS.ErrnoException, url: URL): string {
   }
 }
 
+/** One call to make. */
 export interface WebhookCall {
   /** The webhook's name, for errors. */
   webhook: string;
