@@ -4,7 +4,7 @@
  */
 import { badRequest, invalid, methodNotAllowed, notFound, StatusError } from '../../apimachinery/errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../apimachinery/json.js';
-import { applyStrategicMergePatch } from '../../apimachinery/strategic-merge-patch.js';
+import { applyStrategicMergePatch, supportsStrategicMerge } from '../../apimachinery/strategic-merge-patch.js';
 import { applyJsonPatch, applyMergePatch } from '../../apimachinery/patch.js';
 import { formatLabelSelector } from '../../apimachinery/labels.js';
 import type { Clock } from '../../lib/clock.js';
@@ -127,6 +127,7 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
     }
     case 'patch': {
       const type = mediaType(req.headers['content-type']);
+      checkPatchType(def, type);
       const patch = decodeBody(req.body, type === 'application/apply-patch+yaml' ? type : 'application/json');
       if (patch === undefined) throw badRequest('the body of the request was empty');
       const mode = fieldValidationMode(req.query);
@@ -266,6 +267,19 @@ function deleteOptions(req: ApiRequest): DeleteOptions {
   return opts;
 }
 
+/** The patch media types, in the order kube-apiserver lists them in its 415 answer. */
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', 'application/strategic-merge-patch+json'];
+
+/**
+ * A PATCH whose content type is no patch type is 415 before the body is read or the object is
+ * looked up, as upstream's PatchResource checks it first (custom resources list no strategic merge).
+ */
+function checkPatchType(def: ResourceDef, type: string): void {
+  if (PATCH_TYPES.includes(type)) return;
+  const accepted = supportsStrategicMerge(def) ? PATCH_TYPES : PATCH_TYPES.slice(0, 3);
+  throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+}
+
 function applyPatch(gvk: { group: string; version: string; kind: string }, type: string, cur: KObject, patch: unknown): KObject {
   switch (type) {
     case 'application/json-patch+json':
@@ -279,7 +293,7 @@ function applyPatch(gvk: { group: string; version: string; kind: string }, type:
       if (!isJsonObject(patch)) throw badRequest('patch body must be a JSON object');
       return applyMergePatch(cur as JsonValue, patch) as KObject;
     default:
-      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+      throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
   }
 }
 
