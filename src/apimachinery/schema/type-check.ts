@@ -33,8 +33,13 @@ function goName(message: string): string {
   return `${parts[parts.length - 2]}.${parts[parts.length - 1]}`;
 }
 
+/** The Go type of one element of a field (the field's own type when it is neither map nor list). */
+function elemType(f: FieldInfo): string {
+  return f.scalar ? (f.type === 'double' ? 'float64' : f.type === 'float' ? 'float32' : f.type === 'bytes' ? '[]uint8' : f.type) : goName(f.type);
+}
+
 function goType(f: FieldInfo): string {
-  const base = f.scalar ? (f.type === 'double' ? 'float64' : f.type === 'float' ? 'float32' : f.type === 'bytes' ? '[]uint8' : f.type) : goName(f.type);
+  const base = elemType(f);
   if (f.map) return `map[string]${base}`;
   return f.repeated ? `[]${base}` : base;
 }
@@ -59,29 +64,34 @@ function checkMessage(message: string, obj: unknown, path: string): string | und
   return undefined;
 }
 
+/**
+ * Checks one struct field. The decoder's path names struct fields only (no list indexes, no map
+ * keys), and a bad element reports the element's type: `ConfigMap.data of type string`.
+ */
 function checkField(f: FieldInfo, v: unknown, path: string, owner: string): string | undefined {
   if (v === null) return undefined;
-  const mismatch = () => `json: cannot unmarshal ${jsonType(v)} into Go struct field ${owner.split('.').pop()}.${path} of type ${goType(f)}`;
+  const struct = owner.split('.').pop();
+  const mismatch = (x: unknown, type: string) => () => `json: cannot unmarshal ${jsonType(x)} into Go struct field ${struct}.${path} of type ${type}`;
   if (f.map) {
-    if (typeof v !== 'object' || Array.isArray(v)) return mismatch();
+    if (typeof v !== 'object' || Array.isArray(v)) return mismatch(v, goType(f))();
     const m = v as Record<string, unknown>;
     for (const [k, x] of Object.entries(m)) {
       if (x === null) m[k] = zero(f);
-      const err = checkValue(f, m[k], `${path}.${k}`, owner, mismatch);
+      const err = checkValue(f, m[k], path, owner, mismatch(m[k], elemType(f)));
       if (err) return err;
     }
     return undefined;
   }
   if (f.repeated && f.type !== 'bytes') {
-    if (!Array.isArray(v)) return mismatch();
+    if (!Array.isArray(v)) return mismatch(v, goType(f))();
     for (let i = 0; i < v.length; i++) {
       if (v[i] === null) v[i] = zero(f);
-      const err = checkValue(f, v[i], `${path}[${i}]`, owner, mismatch);
+      const err = checkValue(f, v[i], path, owner, mismatch(v[i], elemType(f)));
       if (err) return err;
     }
     return undefined;
   }
-  return checkValue(f, v, path, owner, mismatch);
+  return checkValue(f, v, path, owner, mismatch(v, goType(f)));
 }
 
 function checkValue(f: FieldInfo, v: unknown, path: string, owner: string, mismatch: () => string): string | undefined {
