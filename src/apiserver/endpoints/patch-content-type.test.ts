@@ -59,6 +59,33 @@ describe('PATCH content types', () => {
     assert.deepEqual(c.body.data, { a: '1' }, 'nothing changed');
   });
 
+  it('answers 415 for a strategic merge patch of a custom resource, present or not', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    };
+    assert.equal((await call('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', JSON.stringify(crd), 'application/json')).status, 201);
+    const list = '/apis/example.com/v1/namespaces/default/widgets';
+    for (let i = 0; (await call('GET', list, undefined, 'application/json')).status !== 200; i++) {
+      assert.ok(i < 100, 'widgets served');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal((await call('POST', list, JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }), 'application/json')).status, 201);
+    for (const name of ['w', 'missing']) {
+      const r = await call('PATCH', `${list}/${name}`, '{"spec":{"a":1}}', 'application/strategic-merge-patch+json');
+      assert.equal(r.status, 415, name);
+      assert.equal(r.body.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+    }
+    assert.equal((await call('PATCH', `${list}/w`, '{"spec":{"a":1}}', 'application/merge-patch+json')).status, 200);
+  });
+
   it('still decodes the real patch types', async () => {
     const r = await call('PATCH', '/api/v1/namespaces/default/configmaps/c', '{"data":{"a":"2"}}', 'application/merge-patch+json; charset=utf-8');
     assert.equal(r.status, 200);

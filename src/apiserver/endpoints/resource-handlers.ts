@@ -271,12 +271,13 @@ function deleteOptions(req: ApiRequest): DeleteOptions {
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', 'application/strategic-merge-patch+json'];
 
 /**
- * A PATCH whose content type is no patch type is 415 before the body is read or the object is
- * looked up, as upstream's PatchResource checks it first (custom resources list no strategic merge).
+ * A PATCH whose content type is not a patch type the resource takes is 415 before the body is
+ * read or the object is looked up, as upstream's PatchResource checks it first (custom resources
+ * take no strategic merge patch).
  */
 function checkPatchType(def: ResourceDef, type: string): void {
-  if (PATCH_TYPES.includes(type)) return;
   const accepted = supportsStrategicMerge(def) ? PATCH_TYPES : PATCH_TYPES.slice(0, 3);
+  if (accepted.includes(type)) return;
   throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
 }
 
