@@ -9,6 +9,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Store } from '../store/types.js';
 import { allowAll, type Admission, type AuthorizationAttributes, type Authorizer } from './auth/types.js';
 import { forbiddenFor } from './auth/forbidden.js';
+import { impersonate, isImpersonationHeader } from './auth/impersonation.js';
 import { ClusterCache } from './cache/cluster-cache.js';
 import { uniqueKeyReader, type JsonFieldReader } from './cache/resource-cache.js';
 import { CrdServing } from './crd-serving.js';
@@ -138,6 +139,7 @@ export class ApiServer {
 
   async handle(req: ApiRequest): Promise<ApiResponse> {
     try {
+      if (Object.keys(req.headers).some(isImpersonationHeader)) req = { ...req, user: await impersonate(req.headers, req.user, this.opts.authorize ?? allowAll) };
       return await this.dispatch(req);
     } catch (err) {
       const st = toStatusError(err);
@@ -195,7 +197,13 @@ export class ApiServer {
       return text(404, '404 page not found\n');
     }
     const gs = this.byResource.get(`${info.group ? `${info.group}/` : ''}${info.version}/${info.resource}`);
-    await this.authorizeRequest(req, { user: req.user, verb: info.verb, isResourceRequest: true, path, apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name });
+    const fieldSelector = req.query.get('fieldSelector') ?? undefined;
+    // As upstream: a list or watch of one name (metadata.name=x) is authorized as that name, and a
+    // namespace object as living in itself.
+    const byName = !info.name && (info.verb === 'list' || info.verb === 'watch') ? /(?:^|,)metadata\.name==?([^,]+)/.exec(fieldSelector ?? '')?.[1] : undefined;
+    const name = info.name ?? byName;
+    const namespace = info.namespace ?? (info.resource === 'namespaces' && info.group === '' ? info.name : undefined);
+    await this.authorizeRequest(req, { user: req.user, verb: info.verb, isResourceRequest: true, path, apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace, name, fieldSelector });
     if (!gs) throw NOT_FOUND();
     if (!this.ready) throw new StatusError(503, 'ServiceUnavailable', 'the API server is starting');
     return handleResource(this.env, gs, info, req);

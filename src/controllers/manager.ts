@@ -9,6 +9,7 @@ import { KubeClient } from '../kubeclient/client.js';
 import type { KubeTransport } from '../kubeclient/transport.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
+import { serviceAccountControllerEntries, type ServiceAccountControllerConfig } from './serviceaccount/index.js';
 
 /** What every controller gets. */
 export interface ControllerContext {
@@ -16,6 +17,8 @@ export interface ControllerContext {
   clock: Clock;
   /** Already carries `controller: <name>`. */
   log: Logger;
+  /** The cluster CA to publish and the legacy token signer (service-account controllers). */
+  serviceAccounts?: ServiceAccountControllerConfig;
 }
 
 /** A running controller: started once, stopped once; `synced` resolves when its informers have listed. */
@@ -29,6 +32,7 @@ export interface Controller {
 export const CONTROLLERS: { name: string; create(ctx: ControllerContext): Controller }[] = [
   { name: 'garbage-collector', create: (ctx) => new GarbageCollector(ctx) },
   { name: 'namespace', create: (ctx) => new NamespaceController(ctx) },
+  ...serviceAccountControllerEntries<ControllerContext>((ctx) => ctx.serviceAccounts ?? {}),
 ];
 
 export interface StartControllersOptions {
@@ -37,6 +41,7 @@ export interface StartControllersOptions {
   log: Logger;
   /** Names from CONTROLLERS to run (default: all). */
   only?: string[];
+  serviceAccounts?: ServiceAccountControllerConfig;
 }
 
 export interface RunningControllers {
@@ -52,7 +57,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   const running: { name: string; c: Controller }[] = [];
   for (const def of CONTROLLERS) {
     if (opts.only && !opts.only.includes(def.name)) continue;
-    const c = def.create({ client, clock: opts.clock, log: opts.log.child({ controller: def.name }) });
+    const c = def.create({ client, clock: opts.clock, log: opts.log.child({ controller: def.name }), serviceAccounts: opts.serviceAccounts });
     c.start();
     running.push({ name: def.name, c });
   }

@@ -18,7 +18,10 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { createCA, issueServerCert, type CertKeyPair } from '../lib/pki.js';
 import type { Store } from '../store/types.js';
+import { createSigningKey } from '../apiserver/serviceaccount/index.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { clusterSecurity } from './cluster-security.js';
+import { setUpClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { eksTokenAuthenticator } from './eks-identity.js';
 import { inProcessTransport } from './in-process-transport.js';
 import { kubernetesVersion } from './version.js';
@@ -32,6 +35,8 @@ interface ControlPlaneRecord {
   port: number;
   ca: CertKeyPair;
   serving: CertKeyPair;
+  /** PEM key the cluster signs service-account tokens with (absent in records made before it existed). */
+  serviceAccountKeyPem?: string;
 }
 
 interface Running {
@@ -69,14 +74,14 @@ export class ControlPlanes implements ControlPlaneProvider {
   async provision(c: ControlPlaneCluster): Promise<ControlPlaneEndpoint> {
     let rec = (await this.records.get(c.id))?.value;
     if (!rec) {
-      const ca = await createCA('kubernetes', { now: this.opts.clock.now() });
+      const [ca, saKey] = await Promise.all([createCA('kubernetes', { now: this.opts.clock.now() }), createSigningKey()]);
       const serving = await issueServerCert(ca, {
         commonName: 'kube-apiserver',
         dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
         ipAddresses: ['127.0.0.1', this.host].filter((h, i, a) => /^[\d.]+$/.test(h) && a.indexOf(h) === i),
         now: this.opts.clock.now(),
       });
-      const fresh: ControlPlaneRecord = { id: c.id, account: c.account, region: c.region, name: c.name, version: c.version, port: 0, ca, serving };
+      const fresh: ControlPlaneRecord = { id: c.id, account: c.account, region: c.region, name: c.name, version: c.version, port: 0, ca, serving, serviceAccountKeyPem: saKey.privatePem };
       if (!(await this.records.create(c.id, fresh))) return this.provision(c);
       rec = fresh;
     }
@@ -86,7 +91,7 @@ export class ControlPlanes implements ControlPlaneProvider {
     return {
       endpoint: `https://${this.host}:${port}`,
       certificateAuthorityData: Buffer.from(rec.ca.certPem).toString('base64'),
-      oidcIssuer: `https://oidc.eks.${c.region}.amazonaws.com/id/${c.id.replace(/-/g, '').toUpperCase().slice(0, 32)}`,
+      oidcIssuer: oidcIssuerOf(rec),
     };
   }
 
@@ -140,18 +145,23 @@ export class ControlPlanes implements ControlPlaneProvider {
   private async bringUp(rec: ControlPlaneRecord): Promise<Running> {
     const { store, clock, iam } = this.opts;
     const log = this.opts.log.child({ cluster: rec.name, account: rec.account, region: rec.region });
-    const api = new ApiServer({ store, clock, log, resources: builtinResources, indexes: builtinIndexes, version: kubernetesVersion(rec.version), keyPrefix: keyPrefix(rec.id) });
+    let api: ApiServer | undefined;
+    const security = clusterSecurity({ lookup: () => api!, clock, log, eks: { store, account: rec.account, region: rec.region, clusterName: rec.name } });
+    api = new ApiServer({ store, clock, log, resources: builtinResources, indexes: builtinIndexes, version: kubernetesVersion(rec.version), keyPrefix: keyPrefix(rec.id), authorize: security.authorize, admission: security.admission });
     await api.start();
+    await security.afterStart(api);
     const awsAuth = () => api.storeFor('', 'configmaps')?.cache.entries.get(api.storeFor('', 'configmaps')!.key('kube-system', 'aws-auth'))?.obj;
     const tokenUser = eksTokenAuthenticator({ store, iam, clock, cluster: rec, awsAuth });
+    let identity: ClusterIdentity | undefined;
     const server = createHttpsServer({
       api,
       tls: { certPem: rec.serving.certPem, keyPem: rec.serving.keyPem, caPem: rec.ca.certPem },
       log,
       authenticate: async (req) => {
         const auth = req.headers.authorization;
-        return auth?.startsWith('Bearer ') ? tokenUser(auth.slice(7).trim()) : undefined;
+        return auth?.startsWith('Bearer ') && identity ? identity.authenticateToken(auth.slice(7).trim()) : undefined;
       },
+      publicHandler: (method, path) => identity?.publicHandler(method, path),
     });
     await listen(server, rec.port, this.host).catch(async (err: NodeJS.ErrnoException) => {
       // The recorded port was taken while we were down: take another and record it.
@@ -160,8 +170,23 @@ export class ControlPlanes implements ControlPlaneProvider {
       await listen(server, 0, this.host);
     });
     const port = (server.address() as AddressInfo).port;
+    let saKeyPem = rec.serviceAccountKeyPem;
+    if (!saKeyPem) {
+      saKeyPem = (await createSigningKey()).privatePem;
+      await this.records.modify(rec.id, (r) => ({ ...r, serviceAccountKeyPem: saKeyPem }));
+    }
+    identity = setUpClusterIdentity({
+      api,
+      clock,
+      signingKeyPem: saKeyPem,
+      issuer: oidcIssuerOf(rec),
+      apiAudiences: ['https://kubernetes.default.svc'],
+      externalAddress: `${this.host}:${port}`,
+      caPem: rec.ca.certPem,
+      otherTokens: tokenUser,
+    });
     await bootstrapCluster(api, { ip: this.host, port });
-    const controllers = await startControllers({ transport: inProcessTransport(api), clock, log });
+    const controllers = await startControllers({ transport: inProcessTransport(api), clock, log, serviceAccounts: identity.controllers });
     log.info({ port }, 'control plane up');
     return {
       api,
@@ -174,6 +199,11 @@ export class ControlPlanes implements ControlPlaneProvider {
       },
     };
   }
+}
+
+/** The cluster's OIDC issuer, EKS's format; also the `iss` of its service-account tokens. */
+function oidcIssuerOf(rec: { id: string; region: string }): string {
+  return `https://oidc.eks.${rec.region}.amazonaws.com/id/${rec.id.replace(/-/g, '').toUpperCase().slice(0, 32)}`;
 }
 
 function keyPrefix(clusterId: string): string {

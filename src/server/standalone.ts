@@ -17,7 +17,10 @@ import { createCA, issueClientCert, issueServerCert, type CertKeyPair } from '..
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import { startControllers } from '../controllers/manager.js';
+import { createSigningKey } from '../apiserver/serviceaccount/index.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { setUpClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
+import { clusterSecurity } from './cluster-security.js';
 import { inProcessTransport } from './in-process-transport.js';
 import { startCompactor } from './compactor.js';
 import { kubernetesVersion } from './version.js';
@@ -47,16 +50,31 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
   await mkdir(opts.dataDir, { recursive: true });
   const pki = await loadOrCreatePki(join(opts.dataDir, 'pki'), host);
   const store: Store = await openStore(opts.storeUrl ?? 'sqlite:', { dataDir: opts.dataDir });
-  const api = new ApiServer({ store, clock, log, resources: builtinResources, indexes: builtinIndexes, version: kubernetesVersion() });
+  let api: ApiServer | undefined;
+  const security = clusterSecurity({ lookup: () => api!, clock, log });
+  api = new ApiServer({ store, clock, log, resources: builtinResources, indexes: builtinIndexes, version: kubernetesVersion(), authorize: security.authorize, admission: security.admission });
   await api.start();
-  const server = createHttpsServer({ api, tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem, caPem: pki.ca.certPem }, log });
+  await security.afterStart(api);
+  let identity: ClusterIdentity | undefined;
+  const server = createHttpsServer({
+    api,
+    tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem, caPem: pki.ca.certPem },
+    log,
+    authenticate: async (req) => {
+      const auth = req.headers.authorization;
+      return auth?.startsWith('Bearer ') && identity ? identity.authenticateToken(auth.slice(7).trim()) : undefined;
+    },
+    publicHandler: (method, path) => identity?.publicHandler(method, path),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // kubeadm's default issuer; the JWKS is served at this server's own address.
+  identity = setUpClusterIdentity({ api, clock, signingKeyPem: pki.serviceAccountKey, issuer: 'https://kubernetes.default.svc.cluster.local', externalAddress: `${host}:${port}`, caPem: pki.ca.certPem });
   await bootstrapCluster(api, { ip: host, port });
-  const controllers = await startControllers({ transport: inProcessTransport(api), clock, log });
+  const controllers = await startControllers({ transport: inProcessTransport(api), clock, log, serviceAccounts: identity.controllers });
   const stopCompactor = startCompactor(store, clock, log, opts.compactionIntervalMs);
   const url = `https://${host}:${port}`;
   await writeKubeconfig(
@@ -82,20 +100,25 @@ interface Pki {
   ca: CertKeyPair;
   server: CertKeyPair;
   admin: CertKeyPair;
+  /** PEM private key for service-account tokens (added to older files on load). */
+  serviceAccountKey: string;
 }
 
 async function loadOrCreatePki(dir: string, host: string): Promise<Pki> {
   const file = join(dir, 'pki.json');
+  let pki: Pki;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as Pki;
+    pki = JSON.parse(await readFile(file, 'utf8')) as Pki;
+    if (pki.serviceAccountKey) return pki;
   } catch {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const ca = await createCA('eksplane-ca');
     const ips = [...new Set(['127.0.0.1', host].filter((h) => /^[\d.]+$|:/.test(h)))];
     const server = await issueServerCert(ca, { commonName: 'kube-apiserver', dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc'], ipAddresses: ips });
     const admin = await issueClientCert(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'] });
-    const pki = { ca, server, admin };
-    await writeFile(file, JSON.stringify(pki), { mode: 0o600 });
-    return pki;
+    pki = { ca, server, admin, serviceAccountKey: '' };
   }
+  pki.serviceAccountKey = (await createSigningKey()).privatePem;
+  await writeFile(file, JSON.stringify(pki), { mode: 0o600 });
+  return pki;
 }

@@ -82,7 +82,7 @@ for (const backend of ['sqlite', 'etcd'] as const) {
 
       assert.equal(ok('get', 'cm', '-l', 'tier=front', '-o', 'name').trim(), 'configmap/settings');
       assert.equal(ok('get', 'cm', '--field-selector', 'metadata.name=settings', '-o', 'name').trim(), 'configmap/settings');
-      assert.equal(ok('get', 'cm', '-l', 'tier!=front', '-o', 'name').trim(), '');
+      assert.equal(ok('get', 'cm', '-l', 'tier in (back)', '-o', 'name').trim(), '');
       assert.match(ok('get', 'ns'), /^kube-system\s+Active\s+\d+s$/m);
       assert.match(ok('get', 'deploy', '-A'), /^default\s+web\s/m);
       const y = ok('get', 'cm', 'settings', '-o', 'yaml');

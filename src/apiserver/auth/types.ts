@@ -20,10 +20,14 @@ export interface AuthorizationAttributes {
   subresource?: string;
   namespace?: string;
   name?: string;
+  /** The request's field selector (the node authorizer lets kubelets list their own pods). */
+  fieldSelector?: string;
 }
 
 export interface Decision {
   allowed: boolean;
+  /** An explicit denial: later authorizers are not asked. */
+  denied?: boolean;
   /** Why (shown in SubjectAccessReview status and the Forbidden message). */
   reason?: string;
 }

@@ -31,6 +31,8 @@ export interface HttpsServerOptions {
   log: Logger;
   /** Extra authenticators (bearer tokens …), tried when there is no valid client certificate. */
   authenticate?: (req: IncomingMessage) => Promise<UserInfo | undefined>;
+  /** Paths served to anyone before authentication (the OIDC discovery documents). */
+  publicHandler?: (method: string, path: string) => ApiResponse | undefined;
 }
 
 export function createHttpsServer(opts: HttpsServerOptions): https.Server {
@@ -52,6 +54,11 @@ async function serve(opts: HttpsServerOptions, req: IncomingMessage, res: Server
   const url = new URL(req.url ?? '/', 'https://localhost');
   const abort = new AbortController();
   res.on('close', () => abort.abort());
+  const open = opts.publicHandler?.(req.method ?? 'GET', url.pathname);
+  if (open) {
+    drain(req);
+    return write(res, open);
+  }
   const user = await identify(opts, req);
   if (!user && !PUBLIC_PATHS.has(url.pathname)) {
     drain(req);
