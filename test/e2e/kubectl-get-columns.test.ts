@@ -123,9 +123,13 @@ metadata: {name: hdr-pv}
 spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], hostPath: {path: /tmp/x}}
 ---
 apiVersion: v1
+kind: ServiceAccount
+metadata: {name: hdr}
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: hdr}
-spec: {containers: [{name: c, image: busybox}]}
+spec: {serviceAccountName: hdr, containers: [{name: c, image: busybox}]}
 ---
 apiVersion: v1
 kind: PodTemplate
@@ -153,10 +157,6 @@ apiVersion: v1
 kind: Secret
 metadata: {name: hdr}
 stringData: {a: b}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: hdr}
 ---
 apiVersion: v1
 kind: Service
