@@ -18,7 +18,7 @@ export interface ControllerContext {
   /** Already carries `controller: <name>`. */
   log: Logger;
   /** The cluster CA to publish and the legacy token signer (service-account controllers). */
-  serviceAccounts?: ServiceAccountControllerConfig;
+  serviceAccountConfig?: ServiceAccountControllerConfig;
 }
 
 /** A running controller: started once, stopped once; `synced` resolves when its informers have listed. */
@@ -32,7 +32,7 @@ export interface Controller {
 export const CONTROLLERS: { name: string; create(ctx: ControllerContext): Controller }[] = [
   { name: 'garbage-collector', create: (ctx) => new GarbageCollector(ctx) },
   { name: 'namespace', create: (ctx) => new NamespaceController(ctx) },
-  ...serviceAccountControllerEntries<ControllerContext>((ctx) => ctx.serviceAccounts ?? {}),
+  ...serviceAccountControllerEntries<ControllerContext>((ctx) => ctx.serviceAccountConfig ?? {}),
 ];
 
 export interface StartControllersOptions {
@@ -41,7 +41,7 @@ export interface StartControllersOptions {
   log: Logger;
   /** Names from CONTROLLERS to run (default: all). */
   only?: string[];
-  serviceAccounts?: ServiceAccountControllerConfig;
+  serviceAccountConfig?: ServiceAccountControllerConfig;
 }
 
 export interface RunningControllers {
@@ -57,7 +57,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
   const running: { name: string; c: Controller }[] = [];
   for (const def of CONTROLLERS) {
     if (opts.only && !opts.only.includes(def.name)) continue;
-    const c = def.create({ client, clock: opts.clock, log: opts.log.child({ controller: def.name }), serviceAccounts: opts.serviceAccounts });
+    const c = def.create({ client, clock: opts.clock, log: opts.log.child({ controller: def.name }), serviceAccountConfig: opts.serviceAccountConfig });
     c.start();
     running.push({ name: def.name, c });
   }

@@ -186,7 +186,7 @@ export class ControlPlanes implements ControlPlaneProvider {
       otherTokens: tokenUser,
     });
     await bootstrapCluster(api, { ip: this.host, port });
-    const controllers = await startControllers({ transport: inProcessTransport(api), clock, log, serviceAccounts: identity.controllers });
+    const controllers = await startControllers({ transport: inProcessTransport(api), clock, log, serviceAccountConfig: identity.controllers });
     log.info({ port }, 'control plane up');
     return {
       api,

@@ -74,7 +74,7 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
   // kubeadm's default issuer; the JWKS is served at this server's own address.
   identity = setUpClusterIdentity({ api, clock, signingKeyPem: pki.serviceAccountKey, issuer: 'https://kubernetes.default.svc.cluster.local', externalAddress: `${host}:${port}`, caPem: pki.ca.certPem });
   await bootstrapCluster(api, { ip: host, port });
-  const controllers = await startControllers({ transport: inProcessTransport(api), clock, log, serviceAccounts: identity.controllers });
+  const controllers = await startControllers({ transport: inProcessTransport(api), clock, log, serviceAccountConfig: identity.controllers });
   const stopCompactor = startCompactor(store, clock, log, opts.compactionIntervalMs);
   const url = `https://${host}:${port}`;
   await writeKubeconfig(

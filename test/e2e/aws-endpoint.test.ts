@@ -88,6 +88,20 @@ it('runs a cluster\'s life through the aws CLI: IAM role, default VPC subnets, c
   const key = JSON.parse(aws('iam', 'create-access-key', '--user-name', 'stranger').stdout).AccessKey;
   const refused = kubectlAs(key.AccessKeyId, key.SecretAccessKey, 'get', 'ns');
   assert.match(refused.stderr, /You must be logged in to the server \(Unauthorized\)/);
+  // With an access entry and the view policy it may read but not write (API_AND_CONFIG_MAP mode first).
+  const modeUpdate = aws('eks', 'update-cluster-config', '--name', 'demo', '--access-config', 'authenticationMode=API_AND_CONFIG_MAP');
+  assert.equal(modeUpdate.status, 0, modeUpdate.stderr);
+  for (let i = 0; i < 80 && JSON.parse(aws('eks', 'describe-cluster', '--name', 'demo').stdout).cluster.accessConfig.authenticationMode !== 'API_AND_CONFIG_MAP'; i++) await new Promise((r) => setTimeout(r, 250));
+  const userArn = 'arn:aws:iam::000000000000:user/stranger';
+  assert.equal(aws('eks', 'create-access-entry', '--cluster-name', 'demo', '--principal-arn', userArn).status, 0);
+  const assoc = aws('eks', 'associate-access-policy', '--cluster-name', 'demo', '--principal-arn', userArn, '--policy-arn', 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', '--access-scope', 'type=cluster');
+  assert.equal(assoc.status, 0, assoc.stderr);
+  const reads = kubectlAs(key.AccessKeyId, key.SecretAccessKey, 'get', 'configmap', 'hello', '-o', 'name');
+  assert.equal(reads.stdout.trim(), 'configmap/hello', reads.stderr);
+  const writes = kubectlAs(key.AccessKeyId, key.SecretAccessKey, 'create', 'configmap', 'nope');
+  assert.match(writes.stderr, /configmaps is forbidden: User "arn:aws:iam::000000000000:user\/stranger" cannot create resource "configmaps" in API group "" in the namespace "default"/);
+  const canI = kubectlAs(key.AccessKeyId, key.SecretAccessKey, 'auth', 'can-i', 'create', 'pods');
+  assert.equal(canI.stdout.trim(), 'no');
   const dup = aws('eks', 'create-cluster', '--name', 'demo', '--role-arn', roleArn, '--resources-vpc-config', `subnetIds=${ids}`);
   assert.match(dup.stderr, /\(ResourceInUseException\).*Cluster already exists with name: demo/);
   // A managed node group: an Auto Scaling group whose instances appear in EC2.
