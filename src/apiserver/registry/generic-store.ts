@@ -299,6 +299,9 @@ export class GenericStore {
       apply(out, obj);
     }
     out.metadata!.resourceVersion = obj.metadata?.resourceVersion;
+    // The field manager has recorded this write on the new object; upstream's
+    // ResetObjectMetaForStatus keeps its managedFields for the same reason.
+    if (obj.metadata?.managedFields !== undefined) out.metadata!.managedFields = obj.metadata.managedFields;
     dropUndefined(out.metadata!);
     return out;
   }
