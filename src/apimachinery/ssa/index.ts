@@ -3,7 +3,8 @@
  *
  * - {@link serverSideApply} for `PATCH` with `application/apply-patch+yaml`;
  * - {@link recordUpdate} for every other write (create, update, JSON/merge/strategic patches);
- * - {@link builtinApplySchema} / {@link permissiveApplySchema} say how each field merges;
+ * - {@link builtinApplySchema} / {@link structuralApplySchema} / {@link permissiveApplySchema} say how
+ *   each field merges;
  * - {@link FieldSet} is the FieldsV1 field set, {@link fieldsOf} the fields an object sets.
  */
 export { applyConflictError, serverSideApply, type ApplyOptions, type ApplyResult } from './apply.js';
@@ -31,6 +32,7 @@ export {
 export {
   builtinApplySchema,
   permissiveApplySchema,
+  structuralApplySchema,
   type ApplySchema,
   type ApplyType,
   type DeducedType,

@@ -1,9 +1,10 @@
 /**
  * How server-side apply treats each field of an object: the part of a structured-merge-diff
  * schema that merging, field sets and pruning need. Built-in kinds get it from the generated type
- * table; anything else (CRDs until they bring their own adapter) gets the "deduced" schema that
- * upstream uses for objects without a usable schema.
+ * table, custom resources from their CRD version's structural schema; anything else gets the
+ * "deduced" schema that upstream uses for objects without a usable schema.
  */
+import type { Structural } from '../crd/structural.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { lookupField, messageFor, messageInfo, type FieldInfo, type GVK } from '../schema/types.js';
 
@@ -178,6 +179,57 @@ export function builtinApplySchema(gvk: GVK): ApplySchema {
     root,
     zeroObject: (obj) => ({ ...zeroOf(obj, root, false), ...typeMetaOf(obj) }),
   };
+}
+
+const OBJECT_META = 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+/**
+ * The type of a structural schema node, as upstream's CRD type converter reads the published
+ * OpenAPI: `x-kubernetes-list-type` (default atomic) with its map keys and their defaults,
+ * `x-kubernetes-map-type: atomic`, `additionalProperties` as map values, and deduced values
+ * where `x-kubernetes-preserve-unknown-fields` lets unknown fields in. `metadata` of the object
+ * and of embedded resources is the built-in ObjectMeta.
+ */
+function structuralType(s: Structural, withMeta: boolean): ApplyType {
+  if (s.intOrString) return SCALAR;
+  if (s.type === 'array') {
+    const items = s.items;
+    const listType = s.listType === 'set' || s.listType === 'map' ? s.listType : 'atomic';
+    return {
+      kind: 'list',
+      listType,
+      keys: listType === 'map' ? (s.listMapKeys ?? []) : [],
+      elements: items ? structuralType(items, false) : DEDUCED,
+      keyDefault: (name) => items?.properties?.[name]?.default as JsonValue | undefined,
+    };
+  }
+  const isObject = s.type === 'object' || (s.type === '' && (s.properties !== undefined || s.preserveUnknownFields));
+  if (!isObject) return s.type === '' ? DEDUCED : SCALAR;
+  const meta = withMeta || s.embeddedResource;
+  const props = s.properties ?? {};
+  const fields = new Map<string, ApplyType | null>();
+  const ap = s.additionalProperties;
+  const elements = ap?.schema ? structuralType(ap.schema, false) : ap?.allows || s.preserveUnknownFields ? DEDUCED : undefined;
+  return {
+    kind: 'map',
+    atomic: s.mapType === 'atomic',
+    field(name: string): ApplyType | undefined {
+      let ft = fields.get(name);
+      if (ft === undefined) {
+        if (meta && name === 'metadata') ft = messageType(OBJECT_META);
+        else if (meta && (name === 'apiVersion' || name === 'kind')) ft = SCALAR;
+        else ft = props[name] ? structuralType(props[name], false) : null;
+        fields.set(name, ft);
+      }
+      return ft ?? undefined;
+    },
+    ...(elements ? { elements } : {}),
+  };
+}
+
+/** The schema of a custom resource from its CRD version's structural schema. */
+export function structuralApplySchema(s: Structural): ApplySchema {
+  return { root: structuralType(s, true), zeroObject: typeMetaOf };
 }
 
 /** What a value is walked as under `t`: a leaf, a granular map, or a non-atomic list. */

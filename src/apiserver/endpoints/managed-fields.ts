@@ -4,7 +4,8 @@
  * name (`fieldManager`, else derived from the User-Agent).
  */
 import type { JsonObject } from '../../apimachinery/json.js';
-import { builtinApplySchema, defaultManager, FieldSet, permissiveApplySchema, recordUpdate, serverSideApply, type ApplySchema } from '../../apimachinery/ssa/index.js';
+import { builtinApplySchema, defaultManager, FieldSet, permissiveApplySchema, recordUpdate, serverSideApply, structuralApplySchema, type ApplySchema } from '../../apimachinery/ssa/index.js';
+import type { CustomResourceDef } from '../registry/apiextensions/custom-resources.js';
 import { groupVersion, type KObject, type ResourceDef } from '../registry/resource.js';
 import type { ApiRequest } from './types.js';
 
@@ -21,7 +22,10 @@ const schemas = new WeakMap<ResourceDef, ApplySchema>();
 function schemaOf(def: ResourceDef): ApplySchema {
   let s = schemas.get(def);
   if (!s) {
-    s = 'crd' in def ? permissiveApplySchema() : builtinApplySchema({ group: def.group, version: def.version, kind: def.kind });
+    if ('crd' in def) {
+      const structural = (def as CustomResourceDef).crd.structural;
+      s = structural ? structuralApplySchema(structural) : permissiveApplySchema();
+    } else s = builtinApplySchema({ group: def.group, version: def.version, kind: def.kind });
     schemas.set(def, s);
   }
   return s;
