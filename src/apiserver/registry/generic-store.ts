@@ -280,8 +280,10 @@ export class GenericStore {
     def.strategy.prepareForUpdate?.(obj, old, { now: this.clock.now() });
     def.strategy.defaults?.(obj);
     if (def.generation) {
-      meta.generation = oldMeta.generation ?? 1;
-      if (!deepEqual(specOf(obj), specOf(old))) meta.generation += 1;
+      // Re-read: a strategy may have replaced the metadata object (custom resources' pruning does).
+      const m = (obj.metadata ??= {});
+      m.generation = oldMeta.generation ?? 1;
+      if (!deepEqual(specOf(obj), specOf(old))) m.generation += 1;
     }
     return obj;
   }
