@@ -42,4 +42,6 @@ export const AsgErrors = {
   tagLimit: () => new AwsError('LimitExceededFault', 'The number of tags exceeds the limit of 50 tags per Auto Scaling group.', 400),
   /** (unverified) */
   badNextToken: () => validation('The NextToken value is invalid.'),
+  /** MaxRecords below 1, in Coral's validation wording (unverified for this member). */
+  maxRecordsTooSmall: (n: number) => validation(`1 validation error detected: Value '${n}' at 'maxRecords' failed to satisfy constraint: Member must have value greater than or equal to 1`),
 };

@@ -33,6 +33,8 @@ function filterGroups(groups: GroupDoc[], filters: Filter[] | undefined): GroupD
 
 /** One page of `items` (already ordered) after `token` (an offset as text). */
 function page<T>(items: T[], max: number, token: string | undefined): { items: T[]; next?: string } {
+  // Zero would hand out the same token forever (a paginator never ends); a negative size would drop items.
+  if (!Number.isInteger(max) || max < 1) throw AsgErrors.maxRecordsTooSmall(max);
   const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString());
   if (!Number.isInteger(start) || start < 0) throw AsgErrors.badNextToken();
   const slice = items.slice(start, start + max);
