@@ -42,6 +42,10 @@ export const Ec2Errors = {
   addressNotInSubnet: (ip: string, subnetId: string) => e('InvalidParameterValue', `Address ${ip} does not fall within the subnet's address range of ${subnetId}`),
   unsupportedType: () => e('Unsupported', 'The requested configuration is currently not supported. Please check the documentation for supported configurations.'),
   missingParameter: (p: string) => e('MissingParameter', `The request must contain the parameter ${p}`),
+  /** A key pair name over EC2's 255 characters (real text for KeyName, quoted in CrowdStrike/Cloud-AWS#241). */
+  keyNameTooLong: (name: string) => e('InvalidParameterValue', `Value (${name}) for parameter KeyName is invalid. Length exceeds maximum of 255.`),
+  /** A key pair name outside printable ASCII (unverified wording; EC2 documents "Up to 255 ASCII characters"). */
+  keyNameNotAscii: (name: string) => e('InvalidParameterValue', `Value (${name}) for parameter KeyName is invalid. Character sets beyond ASCII are not supported.`),
   amiNotFound: (id: string) => e('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`),
   amiMalformed: (id: string) => e('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`),
   noDefaultVpc: () => e('VPCIdNotSpecified', 'No default VPC for this user'),

@@ -11,6 +11,13 @@ import type { KeyPairDoc } from '../model.js';
 import type { Ec2Region } from '../state.js';
 import { tagsFromSpecs } from '../tags.js';
 
+/** EC2's constraint on key pair names: 1 to 255 printable ASCII characters. */
+function checkKeyName(name: string | undefined): asserts name is string {
+  if (!name) throw Ec2Errors.missingParameter('KeyName');
+  if (name.length > 255) throw Ec2Errors.keyNameTooLong(name);
+  if (!/^[\x20-\x7e]+$/.test(name)) throw Ec2Errors.keyNameNotAscii(name);
+}
+
 /** The key pair named `name`, if any. */
 export async function keyPairByName(r: Ec2Region, name: string): Promise<KeyPairDoc | undefined> {
   return (await r.all(r.keyPairs)).find((k) => k.KeyName === name);
@@ -41,6 +48,7 @@ const FIELDS = {
 /** Key pair operations. */
 export const keyPairHandlers: Record<string, Ec2Handler> = {
   CreateKeyPair: op<{ KeyName: string; KeyType?: 'rsa' | 'ed25519'; TagSpecifications?: TagSpec[] }>(async (i, r) => {
+    checkKeyName(i.KeyName);
     if (await keyPairByName(r, i.KeyName)) throw Ec2Errors.keyPairDuplicate(i.KeyName);
     const key = generateKey(i.KeyType ?? 'rsa', i.KeyName);
     const doc = await store(r, i.KeyName, key, i.TagSpecifications);
@@ -48,6 +56,7 @@ export const keyPairHandlers: Record<string, Ec2Handler> = {
   }),
 
   ImportKeyPair: op<{ KeyName: string; PublicKeyMaterial: Buffer; TagSpecifications?: TagSpec[] }>(async (i, r) => {
+    checkKeyName(i.KeyName);
     const key = importPublicKey(i.PublicKeyMaterial, i.KeyName);
     if (!key) throw Ec2Errors.keyFormat();
     const doc = await store(r, i.KeyName, key, i.TagSpecifications);
