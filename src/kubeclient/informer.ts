@@ -107,6 +107,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     while (!signal.aborted) {
       try {
         if (this.rv === undefined) await this.relist();
+        // Stopped while the list was in flight: do not open a watch nothing would abort.
+        if (signal.aborted) break;
         const started = this.clock.now();
         const seen = await this.watchOnce();
         if (!seen && this.clock.now() - started < SHORT_WATCH_MS) await sleep(this.clock, this.backoff.next(), signal);
@@ -159,6 +161,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private async watchOnce(): Promise<boolean> {
     const ctl = new AbortController();
     const onStop = () => ctl.abort();
+    if (this.abort.signal.aborted) return false;
     this.abort.signal.addEventListener('abort', onStop);
     let seen = false;
     let failure: unknown;
