@@ -130,7 +130,7 @@ export class GenericStore {
       if (!entry) {
         if (!opts.allowCreate || opts.subresource) throw notFound(this.ref, name);
         const obj = update(undefined);
-        checkNameMatches(obj, name, this.def.kind);
+        checkNameMatches(obj, name);
         return { obj: await this.create(obj, opts), created: true };
       }
       const old = entry.obj;
@@ -139,7 +139,7 @@ export class GenericStore {
       if (pinned && pinned !== String(entry.rev)) throw conflict(this.ref, name, OBJECT_MODIFIED);
       // An update without a resourceVersion is unconditional: it applies to what is stored now.
       if (!pinned) (desired.metadata ??= {}).resourceVersion = String(entry.rev);
-      checkNameMatches(desired, name, this.def.kind);
+      checkNameMatches(desired, name);
       const obj = opts.subresource ? this.subresourceUpdate(opts.subresource, desired, old) : this.mainUpdate(desired, old);
       const admit = opts.user && this.admissionFor('UPDATE', opts.user, obj, old, opts.subresource, !!opts.dryRun);
       if (admit) await this.admission.mutate(admit);
@@ -343,12 +343,12 @@ function dropUndefined(o: Record<string, unknown>): void {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
 }
 
-function checkNameMatches(obj: KObject, name: string, kind: string): void {
+/** The object's name must be the URL's (it is filled in when absent). */
+function checkNameMatches(obj: KObject, name: string): void {
   const given = obj.metadata?.name;
   if (given !== undefined && given !== name)
     throw badRequest(`the name of the object (${given}) does not match the name on the URL (${name})`);
   (obj.metadata ??= {}).name = name;
-  void kind;
 }
 
 /** As upstream's names.SimpleNameGenerator: prefix cut to 58 characters plus 5 random ones. */
