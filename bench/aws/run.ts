@@ -1,0 +1,319 @@
+/**
+ * The AWS endpoint against moto: the same EKS workload, in one run, with the same client (Node,
+ * each request signed once with our SigV4 signer, 32 keep-alive connections), against a spawned
+ * `eksplane server` (strict: every request's signature verified and its IAM policy evaluated; the
+ * default SQLite store; default timings, so each cluster becomes a real Kubernetes API server
+ * within about a second) and a spawned `moto_server` (in memory, no signature check).
+ *
+ *   node --import tsx bench/aws/run.ts [--clusters 200] [--describes 2000] [--lists 100]
+ *                                      [--concurrency 32] [--no-doc] [--json FILE] [--no-server-log]
+ *   node --import tsx bench/aws/run.ts --render FILE      (a saved --json run into the doc)
+ *
+ * Workload, per server: CreateCluster × N one at a time; (eksplane: wait until all are ACTIVE);
+ * ListClusters listing all N (pages of 100) × L one at a time, then × 10·L with 32 in flight;
+ * DescribeCluster × D one at a time, then × D with 32 in flight; DeleteCluster × N one at a time;
+ * then N more clusters created with 32 in flight, (ACTIVE,) deleted with 32 in flight.
+ *
+ * Server-side DescribeCluster latency comes from eksplane's own request log: the server runs with
+ * EKSPLANE_LOG_LEVEL=debug, where the router (src/aws/router.ts) logs every request's time from
+ * its arrival at the router (body already buffered) to its serialized response — SigV4
+ * verification, model validation, IAM authorization, the store read and serialization included;
+ * HTTP parsing and the socket write excluded. The debug logging itself is a cost eksplane pays in
+ * this run and moto does not.
+ *
+ * Results go to stdout and, unless --no-doc, into docs/benchmarks.md between the `bench:aws` markers.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { awsBenchClient, runPool, stats, type AwsBenchClient, type Stats } from './client.js';
+import { renderSection, updateDoc, type AwsBenchResults, type TargetResults } from './report.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+const { values: args } = parseArgs({
+  options: {
+    clusters: { type: 'string', default: '200' },
+    describes: { type: 'string', default: '2000' },
+    lists: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '32' },
+    'no-doc': { type: 'boolean', default: false },
+    'no-server-log': { type: 'boolean', default: false },
+    json: { type: 'string' },
+    render: { type: 'string' },
+  },
+});
+const N = Number(args.clusters);
+const D = Number(args.describes);
+const L = Number(args.lists);
+const C = Number(args.concurrency);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU time (user + system) a process has used so far, in ms; 0 when it is gone. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+const clientCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+interface Spawned {
+  url: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** One `aws request` line of eksplane's debug log. */
+interface ServerLogLine {
+  time: number;
+  op: string;
+  ms: number;
+}
+
+async function startEksplane(dataDir: string, log: ServerLogLine[]): Promise<Spawned> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [join(ROOT, 'bin/eksplane.js'), 'server', '--port', String(port), '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, EKSPLANE_LOG_LEVEL: args['no-server-log'] ? 'warn' : 'debug' },
+  });
+  createInterface({ input: proc.stderr! }).on('line', (line) => {
+    if (!line.includes('"aws request"')) return;
+    try {
+      const j = JSON.parse(line) as { time: number; op?: string; ms: number };
+      if (j.op) log.push({ time: j.time, op: j.op, ms: j.ms });
+    } catch {
+      /* not a log line */
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('listening on')) resolve();
+    });
+    proc.once('exit', (c) => reject(new Error(`eksplane exited with ${c}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, proc, stop: () => stopProcess(proc) };
+}
+
+async function startMoto(): Promise<Spawned> {
+  const port = await freePort();
+  const proc = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const up = await fetch(`${url}/moto-api/`).then((r) => r.status > 0, () => false);
+    if (up) return { url, proc, stop: () => stopProcess(proc) };
+    if (proc.exitCode !== null) throw new Error(`moto_server exited with ${proc.exitCode}`);
+    await sleep(100);
+  }
+  throw new Error('moto_server did not start in 20 s');
+}
+
+async function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(t);
+}
+
+/** Fails the run on any unexpected status: a benchmark of errors measures nothing. */
+function ok(what: string, a: { status: number; body: string; ms: number }, expected = 200): number {
+  if (a.status !== expected) throw new Error(`${what}: HTTP ${a.status} ${a.body.slice(0, 300)}`);
+  return a.ms;
+}
+
+/** What CreateCluster needs on each side: a cluster role and two subnets. */
+interface Prereqs {
+  roleArn: string;
+  subnetIds: string[];
+}
+
+/** eksplane is strict: a real role trusted by eks.amazonaws.com and two default subnets. */
+async function eksplanePrereqs(c: AwsBenchClient): Promise<Prereqs> {
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const role = await c.query('iam', 'CreateRole', '2010-05-08', { RoleName: 'bench-cluster', AssumeRolePolicyDocument: trust });
+  ok('CreateRole', role);
+  const roleArn = /<Arn>([^<]+)<\/Arn>/.exec(role.body)![1]!;
+  const subnets = await c.query('ec2', 'DescribeSubnets', '2016-11-15', { 'Filter.1.Name': 'default-for-az', 'Filter.1.Value.1': 'true' });
+  ok('DescribeSubnets', subnets);
+  const subnetIds = [...subnets.body.matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map((m) => m[1]!).slice(0, 2);
+  return { roleArn, subnetIds };
+}
+
+async function listAll(c: AwsBenchClient, expected: number): Promise<number> {
+  let ms = 0;
+  let token: string | undefined;
+  let n = 0;
+  do {
+    const a = await c.eks('GET', `/clusters?maxResults=100${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`);
+    ms += ok('ListClusters', a);
+    const page = JSON.parse(a.body) as { clusters: string[]; nextToken?: string };
+    n += page.clusters.length;
+    token = page.nextToken ?? undefined;
+  } while (token);
+  if (n !== expected) throw new Error(`ListClusters listed ${n} clusters, expected ${expected}`);
+  return ms;
+}
+
+async function waitActive(c: AwsBenchClient, names: string[]): Promise<number> {
+  const started = performance.now();
+  const pending = new Set(names);
+  while (pending.size) {
+    for (const name of [...pending]) {
+      const a = await c.eks('GET', `/clusters/${name}`);
+      ok('DescribeCluster', a);
+      const status = (JSON.parse(a.body) as { cluster: { status: string } }).cluster.status;
+      if (status === 'ACTIVE') pending.delete(name);
+      else if (status !== 'CREATING') throw new Error(`${name} is ${status}`);
+    }
+    if (pending.size) await sleep(200);
+  }
+  return (performance.now() - started) / 1000;
+}
+
+const progress = (s: string) => process.stderr.write(`${s}\n`);
+
+async function runWorkload(name: string, url: string, serverPid: number | undefined, prereqs: Prereqs, eksplane: boolean, marks: Record<string, [number, number]>): Promise<TargetResults> {
+  const c = awsBenchClient(url, { connections: C });
+  const body = (n: string) => ({ name: n, roleArn: prereqs.roleArn, resourcesVpcConfig: { subnetIds: prereqs.subnetIds } });
+  const seqNames = Array.from({ length: N }, (_, i) => `seq-${i}`);
+  const conNames = Array.from({ length: N }, (_, i) => `con-${i}`);
+  const mark = async <T>(phase: string, f: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const r = await f();
+    marks[phase] = [t0, Date.now()];
+    return r;
+  };
+  const r: TargetResults = { name, seq: {}, conc: {} };
+  const seq = async (op: string, count: number, f: (i: number) => Promise<number>) => {
+    const run = await mark(`${name}:${op}:seq`, () => runPool(count, 1, f));
+    r.seq[op] = { ...stats(run.samples), perSecond: count / run.seconds };
+    progress(`  ${name} ${op} ×${count} one at a time: ${(count / run.seconds).toFixed(1)}/s, p50 ${r.seq[op]!.p50.toFixed(2)} ms, p99 ${r.seq[op]!.p99.toFixed(2)} ms`);
+  };
+  const conc = async (op: string, count: number, f: (i: number) => Promise<number>) => {
+    const [client0, server0] = [clientCpuMs(), cpuMsOf(serverPid)];
+    const run = await mark(`${name}:${op}:conc`, () => runPool(count, C, f));
+    const cpu = { clientMsPerRequest: (clientCpuMs() - client0) / count, serverMsPerRequest: (cpuMsOf(serverPid) - server0) / count, wallSeconds: run.seconds };
+    r.conc[op] = { ...stats(run.samples), perSecond: count / run.seconds, cpu };
+    progress(`  ${name} ${op} ×${count} with ${C} in flight: ${(count / run.seconds).toFixed(1)}/s, p50 ${r.conc[op]!.p50.toFixed(2)} ms, p99 ${r.conc[op]!.p99.toFixed(2)} ms; CPU per request: client ${cpu.clientMsPerRequest.toFixed(3)} ms, server ${cpu.serverMsPerRequest.toFixed(3)} ms`);
+  };
+
+  await seq('CreateCluster', N, async (i) => ok('CreateCluster', await c.eks('POST', '/clusters', body(seqNames[i]!))));
+  if (eksplane) r.activeSeconds = await waitActive(c, seqNames);
+  await seq('ListClusters', L, () => listAll(c, N));
+  await conc('ListClusters', L * 10, () => listAll(c, N));
+  await seq('DescribeCluster', D, async (i) => ok('DescribeCluster', await c.eks('GET', `/clusters/${seqNames[i % N]}`)));
+  await conc('DescribeCluster', D, async (i) => ok('DescribeCluster', await c.eks('GET', `/clusters/${seqNames[(i * 7) % N]}`)));
+  await seq('DeleteCluster', N, async (i) => ok('DeleteCluster', await c.eks('DELETE', `/clusters/${seqNames[i]}`)));
+  await conc('CreateCluster', N, async (i) => ok('CreateCluster', await c.eks('POST', '/clusters', body(conNames[i]!))));
+  if (eksplane) r.activeSecondsConcurrent = await waitActive(c, conNames);
+  await conc('DeleteCluster', N, async (i) => ok('DeleteCluster', await c.eks('DELETE', `/clusters/${conNames[i]}`)));
+  // Every cluster the run created is gone or on its way: nothing was lost or left behind.
+  for (const n of [...seqNames, ...conNames]) {
+    const a = await c.eks('GET', `/clusters/${n}`);
+    const status = a.status === 200 ? (JSON.parse(a.body) as { cluster: { status: string } }).cluster.status : String(a.status);
+    if (status !== '404' && status !== 'DELETING') throw new Error(`${name}: ${n} is ${status} after its DeleteCluster`);
+  }
+  c.close();
+  return r;
+}
+
+function serverSide(log: ServerLogLine[], op: string, window: [number, number] | undefined): Stats | undefined {
+  if (!window) return undefined;
+  const xs = log.filter((l) => l.op === op && l.time >= window[0] && l.time <= window[1]).map((l) => l.ms);
+  return xs.length ? stats(xs) : undefined;
+}
+
+function describeMachine(): AwsBenchResults['machine'] {
+  const py = spawnSync('python3', ['-c', 'import sys, moto; print(sys.version.split()[0], moto.__version__)'], { encoding: 'utf8' }).stdout.trim().split(' ');
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    memGiB: totalmem() / 1024 ** 3,
+    node: process.version,
+    python: py[0] ?? 'unknown',
+    moto: py[1] ?? 'unknown',
+  };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'eksplane-bench-aws-'));
+  const log: ServerLogLine[] = [];
+  const marks: Record<string, [number, number]> = {};
+  const loadStart = loadavg();
+  const started = new Date();
+  let eks: Spawned | undefined;
+  let moto: Spawned | undefined;
+  try {
+    eks = await startEksplane(dataDir, log);
+    moto = await startMoto();
+    const setup = awsBenchClient(eks.url);
+    const prereqs = await eksplanePrereqs(setup);
+    setup.close();
+    progress(`moto_server at ${moto.url}`);
+    const motoResults = await runWorkload('moto', moto.url, moto.proc.pid, prereqs, false, marks);
+    await moto.stop();
+    progress(`eksplane at ${eks.url}`);
+    const eksResults = await runWorkload('eksplane', eks.url, eks.proc.pid, prereqs, true, marks);
+    const rss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${eks.proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    await eks.stop();
+    const results: AwsBenchResults = {
+      date: started.toISOString(),
+      command: `node --import tsx bench/aws/run.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`,
+      commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim(),
+      machine: describeMachine(),
+      load: { start: loadStart, end: loadavg() },
+      params: { clusters: N, describes: D, lists: L, concurrency: C },
+      moto: motoResults,
+      eksplane: eksResults,
+      eksplanePeakRssMiB: rss,
+      serverSide: {
+        describeSeq: serverSide(log, 'DescribeCluster', marks['eksplane:DescribeCluster:seq']),
+        describeConc: serverSide(log, 'DescribeCluster', marks['eksplane:DescribeCluster:conc']),
+        createSeq: serverSide(log, 'CreateCluster', marks['eksplane:CreateCluster:seq']),
+        listSeq: serverSide(log, 'ListClusters', marks['eksplane:ListClusters:seq']),
+      },
+    };
+    const section = renderSection(results);
+    process.stdout.write(section + '\n');
+    if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 2));
+    if (!args['no-doc']) progress(`wrote the bench:aws section of ${updateDoc(section)}`);
+  } finally {
+    await moto?.stop();
+    await eks?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (args.render) {
+  const saved = JSON.parse(readFileSync(args.render, 'utf8')) as AwsBenchResults;
+  process.stdout.write(`wrote the bench:aws section of ${updateDoc(renderSection(saved))}\n`);
+} else {
+  await main();
+}
