@@ -3,39 +3,11 @@
  * owner references, lists). Typed objects of a particular kind extend `KubeObject`.
  */
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  [field: string]: unknown;
-}
+export type { ObjectMeta, OwnerReference } from '../apimachinery/object.js';
+import type { KObject } from '../apimachinery/object.js';
 
 /** Any Kubernetes object as JSON. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  [field: string]: unknown;
-}
+export type KubeObject = KObject;
 
 /** A list answer: items plus the list's resourceVersion and continue token. */
 export interface KubeList<T extends KubeObject = KubeObject> {

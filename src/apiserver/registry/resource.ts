@@ -6,40 +6,8 @@
  */
 import type { FieldError } from '../../apimachinery/errors.js';
 
-/** Any Kubernetes object as JSON. */
-export interface KObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  [field: string]: unknown;
-}
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  managedFields?: unknown[];
-  [field: string]: unknown;
-}
+export type { KObject, ObjectMeta, OwnerReference } from '../../apimachinery/object.js';
+import type { KObject } from '../../apimachinery/object.js';
 
 /** What a strategy hook may need besides the object. */
 export interface StrategyContext {
