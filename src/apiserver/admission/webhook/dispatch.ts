@@ -8,9 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { badRequest, StatusError, type Status } from '../../../apimachinery/errors.js';
-import type { MetaLabelSelector } from '../../../apimachinery/labels.js';
 import type { AdmissionAttributes } from '../../auth/types.js';
-import type { ClientConfig, Rule } from '../../registry/admissionregistration/rules.js';
+import type { Webhook } from '../../registry/admissionregistration/rules.js';
 import type { KObject } from '../../registry/resource.js';
 import { isExemptResource, namespaceSelectorMatches, objectSelectorMatches, rulesMatch } from '../matching.js';
 import { celValue, evaluateConditions } from '../policy/cel.js';
@@ -19,20 +18,7 @@ import { addAuditAnnotation, addWarning, cachedObjects, type ApiAccess, type Plu
 import { callWebhook, WebhookCallError } from './client.js';
 
 /** One webhook of a Mutating/ValidatingWebhookConfiguration (after the v1 defaults). */
-export interface Webhook {
-  name?: string;
-  clientConfig?: ClientConfig;
-  rules?: Rule[];
-  failurePolicy?: string;
-  matchPolicy?: string;
-  namespaceSelector?: MetaLabelSelector;
-  objectSelector?: MetaLabelSelector;
-  sideEffects?: string;
-  timeoutSeconds?: number;
-  admissionReviewVersions?: string[];
-  reinvocationPolicy?: string;
-  matchConditions?: { name?: string; expression?: string }[];
-}
+export type { Webhook };
 
 /** A webhook with the configuration it comes from. */
 export interface ConfiguredWebhook {

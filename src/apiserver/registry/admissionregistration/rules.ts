@@ -157,3 +157,19 @@ export function validateMatchResources(m: MatchResources | undefined, path: stri
   (m.excludeResourceRules ?? []).forEach((r, i) => errs.push(...validateRule(r ?? {}, `${path}.excludeResourceRules[${i}]`)));
   return errs;
 }
+
+/** One webhook of a Mutating/ValidatingWebhookConfiguration (v1). */
+export interface Webhook {
+  name?: string;
+  clientConfig?: ClientConfig;
+  rules?: Rule[];
+  failurePolicy?: string;
+  matchPolicy?: string;
+  namespaceSelector?: MetaLabelSelector;
+  objectSelector?: MetaLabelSelector;
+  sideEffects?: string;
+  timeoutSeconds?: number;
+  admissionReviewVersions?: string[];
+  reinvocationPolicy?: string;
+  matchConditions?: { name?: string; expression?: string }[];
+}

@@ -8,27 +8,12 @@
  * version, timeout 1-30s. printers.go shows the number of webhooks.
  */
 import type { FieldError } from '../../../apimachinery/errors.js';
-import { validateLabelSelector, type MetaLabelSelector } from '../../../apimachinery/labels.js';
+import { validateLabelSelector } from '../../../apimachinery/labels.js';
 import { invalid, notSupported, required } from '../core/field-errors.js';
 import { ageColumn, column } from '../core/printing.js';
 import { fullyQualified } from '../discovery/addresses.js';
 import type { KObject, ResourceDef, ResourceStrategy } from '../resource.js';
-import { defaultRule, FAILURE_POLICIES, MATCH_POLICIES, validateClientConfig, validateMatchConditions, validateReviewVersions, validateRule, type ClientConfig, type Rule } from './rules.js';
-
-interface Webhook {
-  name?: string;
-  clientConfig?: ClientConfig;
-  rules?: Rule[];
-  failurePolicy?: string;
-  matchPolicy?: string;
-  namespaceSelector?: MetaLabelSelector;
-  objectSelector?: MetaLabelSelector;
-  sideEffects?: string;
-  timeoutSeconds?: number;
-  admissionReviewVersions?: string[];
-  reinvocationPolicy?: string;
-  matchConditions?: { name?: string; expression?: string }[];
-}
+import { defaultRule, FAILURE_POLICIES, MATCH_POLICIES, validateClientConfig, validateMatchConditions, validateReviewVersions, validateRule, type Webhook } from './rules.js';
 
 interface WebhookConfiguration extends KObject {
   webhooks?: Webhook[];
