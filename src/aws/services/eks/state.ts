@@ -54,10 +54,20 @@ export class EksTable<T> extends Table<T> {
    */
   async page(under: string, limit: number, after?: string): Promise<{ items: { id: string; value: T; revision: number }[]; more: boolean }> {
     const dec = new TextDecoder();
-    const startKey = after === undefined ? undefined : this.prefix + after + '\0';
-    const r = await this.backing.range(this.prefix + under, { limit, startKey });
+    const r = await this.rangeAfter(under, limit, after);
     const items = r.kvs.map((kv) => ({ id: kv.key.slice(this.prefix.length), value: JSON.parse(dec.decode(kv.value)) as T, revision: kv.modRevision }));
     return { items, more: r.more };
+  }
+
+  /** The ids of a page, without decoding the records (ListClusters answers names only). */
+  async pageIds(under: string, limit: number, after?: string): Promise<{ ids: string[]; more: boolean }> {
+    const r = await this.rangeAfter(under, limit, after);
+    return { ids: r.kvs.map((kv) => kv.key.slice(this.prefix.length)), more: r.more };
+  }
+
+  private rangeAfter(under: string, limit: number, after: string | undefined) {
+    const startKey = after === undefined ? undefined : this.prefix + after + '\0';
+    return this.backing.range(this.prefix + under, { limit, startKey });
   }
 
   /** Every record whose id starts with `under`, in id order. */

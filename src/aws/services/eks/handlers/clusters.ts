@@ -142,9 +142,10 @@ export function clusterHandlers(rt: EksRuntime): Record<string, AwsHandler> {
 
     async ListClusters(input, ctx) {
       const after = decodeToken(input.nextToken).after;
-      const page = await tables(rt, scopeOf(ctx)).clusters.page('', pageSize(input.maxResults), after);
-      const last = page.items[page.items.length - 1];
-      return { clusters: page.items.map((i) => i.value.name), nextToken: page.more && last ? encodeToken({ after: last.id }) : undefined };
+      // Cluster records are keyed by name: the keys are the answer.
+      const page = await tables(rt, scopeOf(ctx)).clusters.pageIds('', pageSize(input.maxResults), after);
+      const last = page.ids[page.ids.length - 1];
+      return { clusters: page.ids, nextToken: page.more && last ? encodeToken({ after: last }) : undefined };
     },
 
     async DeleteCluster(input, ctx) {
