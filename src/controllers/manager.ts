@@ -6,6 +6,7 @@
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { KubeClient } from '../kubeclient/client.js';
+import { SharedInformers } from '../kubeclient/shared-informers.js';
 import type { KubeTransport } from '../kubeclient/transport.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
@@ -14,6 +15,8 @@ import { serviceAccountControllerEntries, type ServiceAccountControllerConfig } 
 /** What every controller gets. */
 export interface ControllerContext {
   client: KubeClient;
+  /** The cluster's shared informers: ask here rather than constructing an Informer. */
+  informers: SharedInformers;
   clock: Clock;
   /** Already carries `controller: <name>`. */
   log: Logger;
@@ -39,6 +42,8 @@ export interface StartControllersOptions {
   transport: KubeTransport;
   clock: Clock;
   log: Logger;
+  /** Shared with the scheduler and the kubelets of the same cluster when given. */
+  informers?: SharedInformers;
   /** Names from CONTROLLERS to run (default: all). */
   only?: string[];
   serviceAccountConfig?: ServiceAccountControllerConfig;
@@ -53,11 +58,12 @@ export interface RunningControllers {
 
 /** Starts the registered controllers; returns at once (they sync in the background). */
 export async function startControllers(opts: StartControllersOptions): Promise<RunningControllers> {
-  const client = new KubeClient(opts.transport);
+  const client = opts.informers?.client ?? new KubeClient(opts.transport);
+  const informers = opts.informers ?? new SharedInformers(client, opts.clock, opts.log);
   const running: { name: string; c: Controller }[] = [];
   for (const def of CONTROLLERS) {
     if (opts.only && !opts.only.includes(def.name)) continue;
-    const c = def.create({ client, clock: opts.clock, log: opts.log.child({ controller: def.name }), serviceAccountConfig: opts.serviceAccountConfig });
+    const c = def.create({ client, informers, clock: opts.clock, log: opts.log.child({ controller: def.name }), serviceAccountConfig: opts.serviceAccountConfig });
     c.start();
     running.push({ name: def.name, c });
   }

@@ -6,6 +6,7 @@ import { startInProcessCluster, type InProcessCluster } from '../server/in-proce
 import { KubeClient } from './client.js';
 import { KubeApiError } from './errors.js';
 import { Informer } from './informer.js';
+import { SharedInformers } from './shared-informers.js';
 import { eventually } from './testing.js';
 import type { KubeTransport } from './transport.js';
 import type { KubeObject } from './types.js';
@@ -194,4 +195,42 @@ test('the informer backs off while the server is unreachable and recovers', asyn
   await eventually(() => inf.hasSynced(), { clock, stepMs: 1000 });
   await inf.stop();
   assert.equal(await inf.waitForSync(), true);
+});
+
+test('indexes follow adds, label changes and deletes', async () => {
+  const ref = await namespace('inf-idx');
+  const clock = new ManualClock();
+  const inf = new Informer(client, { resource: ref }, clock, silentLogger());
+  inf.addIndexer('team', (o) => (o.metadata?.labels?.team ? [o.metadata.labels.team] : []));
+  await client.create(ref, { metadata: { name: 'a', labels: { team: 'red' } } });
+  inf.start();
+  assert.equal(await inf.waitForSync(), true);
+  await client.create(ref, { metadata: { name: 'b', labels: { team: 'red' } } });
+  await eventually(() => inf.byIndex('team', 'red').length === 2, { clock });
+  await client.patch({ ...ref, name: 'a' }, { metadata: { labels: { team: 'blue' } } });
+  await eventually(() => inf.byIndex('team', 'blue').length === 1, { clock });
+  assert.deepEqual(inf.byIndex('team', 'red').map((o) => o.metadata!.name), ['b']);
+  await client.delete({ ...ref, name: 'b' });
+  await eventually(() => inf.byIndex('team', 'red').length === 0, { clock });
+  assert.equal(inf.byIndex('namespace', 'inf-idx').length, 1);
+  assert.throws(() => inf.byIndex('nope', 'x'), /has no index nope/);
+  await inf.stop();
+});
+
+test('shared informers: one per resource and selector, running until the last user stops', async () => {
+  const ref = await namespace('inf-shared');
+  const clock = new ManualClock();
+  const shared = new SharedInformers(client, clock, silentLogger());
+  const a = shared.informer({ resource: ref });
+  const b = shared.informer({ resource: ref });
+  assert.equal(a, b);
+  assert.notEqual(shared.informer({ resource: ref, labelSelector: 'x=y' }), a);
+  a.start();
+  b.start();
+  assert.equal(await a.waitForSync(), true);
+  await a.stop();
+  await client.create(ref, { metadata: { name: 'after-one-stop' } });
+  await eventually(() => b.get('inf-shared', 'after-one-stop'), { clock, message: 'still watching after one of two users stopped' });
+  await b.stop();
+  assert.equal(await b.waitForSync(), true);
 });

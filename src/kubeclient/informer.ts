@@ -36,8 +36,18 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
 /** Watches that end this soon without any event count as failures (client-go's "very short watch"). */
 const SHORT_WATCH_MS = 1000;
 
+/** Maps an object to the index values it is filed under (client-go IndexFunc). */
+export type IndexFunc<T extends KubeObject = KubeObject> = (obj: T) => readonly string[];
+
+/** client-go's NamespaceIndex: objects by metadata.namespace. */
+export const NAMESPACE_INDEX = 'namespace';
+const byNamespace: IndexFunc = (o) => (o.metadata?.namespace ? [o.metadata.namespace] : []);
+
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly cache = new Map<string, T>();
+  /** index name → (value → keys), kept in step with `cache`. */
+  private readonly indexes = new Map<string, { fn: IndexFunc<T>; values: Map<string, Set<string>> }>();
+  private starts = 0;
   private readonly handlers: EventHandlers<T>[] = [];
   private readonly abort = new AbortController();
   private synced = false;
@@ -51,7 +61,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     private readonly opts: InformerOptions<T>,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.addIndexer(NAMESPACE_INDEX, byNamespace as IndexFunc<T>);
+  }
 
   /** Registers handlers; when the cache is already filled they first get an onAdd for every object. */
   addEventHandler(h: EventHandlers<T>): void {
@@ -59,16 +71,51 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (this.synced) for (const obj of this.cache.values()) this.call(h, 'onAdd', obj);
   }
 
-  /** Starts the list+watch loop (idempotent). */
+  /**
+   * Files every cached object under `fn(obj)` in the index `name`, so `byIndex` answers without
+   * a scan (client-go AddIndexers). Adding a name that exists keeps the first function: shared
+   * informers get the same indexer from several controllers.
+   */
+  addIndexer(name: string, fn: IndexFunc<T>): void {
+    if (this.indexes.has(name)) return;
+    const values = new Map<string, Set<string>>();
+    this.indexes.set(name, { fn, values });
+    for (const [key, obj] of this.cache) fileUnder(values, fn(obj), key);
+  }
+
+  /** The cached objects filed under `value` in index `name` (NAMESPACE_INDEX is always there). */
+  byIndex(name: string, value: string): T[] {
+    const idx = this.indexes.get(name);
+    if (!idx) throw new Error(`informer for ${this.opts.resource.resource} has no index ${name}`);
+    const keys = idx.values.get(value);
+    if (!keys) return [];
+    const out: T[] = [];
+    for (const k of keys) {
+      const obj = this.cache.get(k);
+      if (obj) out.push(obj);
+    }
+    return out;
+  }
+
+  /**
+   * Starts the list+watch loop. Starts are counted: an informer shared by several controllers
+   * (SharedInformers) runs until each of them has called `stop`.
+   */
   start(): void {
+    this.starts++;
     this.running ??= this.run().finally(() => {
       for (const w of this.syncWaiters) w(false);
       this.syncWaiters = [];
     });
   }
 
-  /** Stops watching and resolves once the loop has ended. */
+  /** Undoes one `start`; the last one stops watching and resolves once the loop has ended. */
   async stop(): Promise<void> {
+    if (this.starts > 1) {
+      this.starts--;
+      return;
+    }
+    this.starts = 0;
     this.abort.abort();
     await this.running;
   }
@@ -140,8 +187,8 @@ export class Informer<T extends KubeObject = KubeObject> {
       fresh.set(objectKey(obj), obj);
     }
     const old = new Map(this.cache);
-    this.cache.clear();
-    for (const [k, obj] of fresh) this.cache.set(k, obj);
+    for (const k of old.keys()) if (!fresh.has(k)) this.remove(k);
+    for (const [k, obj] of fresh) this.put(k, obj);
     for (const [k, prev] of old) if (!fresh.has(k)) this.emit('onDelete', prev);
     for (const [k, obj] of fresh) {
       const prev = old.get(k);
@@ -203,18 +250,39 @@ export class Informer<T extends KubeObject = KubeObject> {
     switch (ev.type) {
       case 'ADDED':
       case 'MODIFIED':
-        this.cache.set(key, obj);
+        this.put(key, obj);
         if (prev) this.emit('onUpdate', prev, obj);
         else this.emit('onAdd', obj);
         break;
       case 'DELETED':
-        this.cache.delete(key);
+        this.remove(key);
         this.emit('onDelete', obj);
         break;
       default:
         this.log.warn({ resource: this.opts.resource.resource, type: ev.type }, 'unknown watch event type');
     }
     if (rv) this.rv = rv;
+  }
+
+  private put(key: string, obj: T): void {
+    const prev = this.cache.get(key);
+    this.cache.set(key, obj);
+    for (const { fn, values } of this.indexes.values()) {
+      const now = fn(obj);
+      if (prev) {
+        const before = fn(prev);
+        if (before.length === now.length && before.every((v, i) => v === now[i])) continue;
+        unfile(values, before, key);
+      }
+      fileUnder(values, now, key);
+    }
+  }
+
+  private remove(key: string): void {
+    const prev = this.cache.get(key);
+    if (!prev) return;
+    this.cache.delete(key);
+    for (const { fn, values } of this.indexes.values()) unfile(values, fn(prev), key);
   }
 
   private transform(raw: KubeObject, listApiVersion?: string, listKind?: string): T {
@@ -237,5 +305,22 @@ export class Informer<T extends KubeObject = KubeObject> {
     } catch (err) {
       this.log.error({ err, resource: this.opts.resource.resource, handler: kind }, 'informer handler failed');
     }
+  }
+}
+
+function fileUnder(values: Map<string, Set<string>>, under: readonly string[], key: string): void {
+  for (const v of under) {
+    let keys = values.get(v);
+    if (!keys) values.set(v, (keys = new Set()));
+    keys.add(key);
+  }
+}
+
+function unfile(values: Map<string, Set<string>>, under: readonly string[], key: string): void {
+  for (const v of under) {
+    const keys = values.get(v);
+    if (!keys) continue;
+    keys.delete(key);
+    if (keys.size === 0) values.delete(v);
   }
 }

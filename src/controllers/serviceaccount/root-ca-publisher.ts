@@ -12,7 +12,7 @@ import { isAlreadyExists, isConflict, isNotFound } from '../../kubeclient/errors
 import { Informer } from '../../kubeclient/informer.js';
 import type { KubeObject, ResourceRef } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from './loop.js';
+import { ControllerLoop } from '../loop.js';
 import { isNamespaceTerminating } from './serviceaccounts-controller.js';
 
 /** The ConfigMap's name (RootCACertConfigMapName). */

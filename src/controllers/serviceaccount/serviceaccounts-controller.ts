@@ -12,7 +12,7 @@ import { isAlreadyExists, KubeApiError } from '../../kubeclient/errors.js';
 import { Informer } from '../../kubeclient/informer.js';
 import type { KubeObject, ResourceRef } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from './loop.js';
+import { ControllerLoop } from '../loop.js';
 
 /** What the service-account controller needs. */
 export interface ServiceAccountsControllerOptions {

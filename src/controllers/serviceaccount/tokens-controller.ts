@@ -17,7 +17,7 @@ import { isConflict, isNotFound } from '../../kubeclient/errors.js';
 import { Informer } from '../../kubeclient/informer.js';
 import type { KubeObject, ResourceRef } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from './loop.js';
+import { ControllerLoop } from '../loop.js';
 
 /** The Secret type this controller fills (core/v1 SecretTypeServiceAccountToken). */
 export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';

@@ -1,10 +1,10 @@
 /**
- * The run loop the service-account controllers share, as upstream's Run(): start the informers,
+ * The run loop controllers share, as upstream's Run(): start the informers,
  * wait until every one has listed (cache.WaitForNamedCacheSync), then run workers over each work
  * queue; stop shuts the queues down and waits for the informers and workers to end.
  */
-import type { Logger } from '../../lib/logger.js';
-import { runWorkers, type ReconcileResult, type WorkQueue } from '../../kubeclient/workqueue.js';
+import type { Logger } from '../lib/logger.js';
+import { runWorkers, type ReconcileResult, type WorkQueue } from '../kubeclient/workqueue.js';
 
 /** What the loop needs of an informer. */
 export interface Startable {
