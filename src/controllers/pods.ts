@@ -3,8 +3,8 @@
  * k8s.io/kubernetes/pkg/api/v1/pod and pkg/controller helpers): readiness, availability,
  * controller references, and the pod a template stamps out.
  */
-import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1';
-import type { OwnerReference } from 'kubernetes-types/meta/v1';
+import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { KubeObject } from '../kubeclient/types.js';
 
 /** The Ready condition is True (podutil.IsPodReady). */
