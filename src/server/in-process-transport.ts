@@ -29,11 +29,22 @@ function bodyText(b: string | Buffer): string {
   return typeof b === 'string' ? b : b.toString('utf8');
 }
 
-/** A KubeTransport that calls `api.handle` directly, acting as `user`. */
-export function inProcessTransport(api: ApiServer, user: UserInfo = CONTROLLER_MANAGER_USER): KubeTransport {
+/**
+ * Who an in-process caller is: a fixed user, or one looked up on every request (a kubelet whose
+ * IAM mapping can be revoked); undefined then means the credentials map no one — 401.
+ */
+export type InProcessUser = UserInfo | (() => Promise<UserInfo | undefined>);
+
+const UNAUTHORIZED = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 };
+
+/** A KubeTransport that calls `api.handle` directly, acting as `who`. */
+export function inProcessTransport(api: ApiServer, who: InProcessUser = CONTROLLER_MANAGER_USER): KubeTransport {
   const idle = new AbortController().signal;
+  const resolve = typeof who === 'function' ? who : () => Promise.resolve(who);
   return {
     async request(r) {
+      const user = await resolve();
+      if (!user) return { status: 401, body: UNAUTHORIZED };
       // Yield to I/O first: in-process calls otherwise never leave the event loop, and a
       // controller re-listing 100k objects would keep HTTP clients waiting for seconds.
       await new Promise((resolve) => setImmediate(resolve));
@@ -53,6 +64,8 @@ export function inProcessTransport(api: ApiServer, user: UserInfo = CONTROLLER_M
 
     async watch(path, query, onEvent, signal) {
       if (signal.aborted) return;
+      const user = await resolve();
+      if (!user) throw KubeApiError.from(401, UNAUTHORIZED);
       const res = await api.handle({
         method: 'GET',
         path,

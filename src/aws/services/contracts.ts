@@ -30,6 +30,12 @@ export interface Ec2Api {
   /** Takes one private address from a subnet (EKS control plane ENIs, pod IPs later); undefined when full. */
   allocatePrivateIp(account: string, region: string, subnetId: string): Promise<string | undefined>;
   releasePrivateIp(account: string, region: string, subnetId: string, ip: string): Promise<void>;
+  /** Takes up to `count` addresses (a VPC CNI warm pool); fewer, possibly none, when the subnet runs short. */
+  allocatePrivateIps(account: string, region: string, subnetId: string, count: number): Promise<string[]>;
+  /** Takes a free, aligned /28 for prefix delegation: its 16 addresses, or undefined when none is left. */
+  allocatePrefix(account: string, region: string, subnetId: string): Promise<string[] | undefined>;
+  /** The instances (not yet expired from view) carrying tag `key` (= `value` when given). */
+  instancesTagged(account: string, region: string, key: string, value?: string): Promise<InstanceInfo[]>;
 }
 
 export interface RunInstancesInput {

@@ -133,6 +133,32 @@ export function createEc2Api(regionOf: (account: string, region: string) => Prom
       if (s) await r.ipam.release(s.value, ip);
     },
 
+    async allocatePrivateIps(account, region, subnetId, count) {
+      const r = await regionOf(account, region);
+      const subnet = await r.subnet(subnetId);
+      const out: string[] = [];
+      while (out.length < count) {
+        const ip = await r.ipam.allocate(subnet, 'ec2-api', r.now());
+        if (!ip) break;
+        out.push(ip);
+      }
+      return out;
+    },
+
+    async allocatePrefix(account, region, subnetId) {
+      const r = await regionOf(account, region);
+      return r.ipam.allocatePrefix(await r.subnet(subnetId), 'ec2-api', r.now());
+    },
+
+    async instancesTagged(account, region, key, value) {
+      const r = await regionOf(account, region);
+      const now = r.now();
+      return (await r.instances.list())
+        .map((x) => x.value)
+        .filter((i) => !expired(i, now, r.env.timing) && i.Tags?.some((t) => t.Key === key && (value === undefined || t.Value === value)))
+        .map((i) => instanceInfo(r, i));
+    },
+
     async describeLaunchTemplate(account, region, spec) {
       const r = await regionOf(account, region);
       const { lt, version } = await resolveLaunchTemplate(r, spec);

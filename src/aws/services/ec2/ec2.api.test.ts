@@ -84,3 +84,38 @@ describe('Ec2Api', () => {
     assert.equal(got[11], undefined);
   });
 });
+
+describe('Ec2Api for the VPC CNI', () => {
+  it('allocatePrivateIps takes what is left; allocatePrefix takes aligned free /28s and skips partly used blocks', async () => {
+    const clock = new ManualClock();
+    const ec2 = createEc2({ store: new MemoryStore(), clock });
+    const r = await ec2.region(A, R);
+    const { createSubnet } = await import('./handlers/subnets.js');
+    const vpc = await r.defaultVpc();
+    const small = await createSubnet(r, { VpcId: vpc!.VpcId, CidrBlock: '172.31.201.0/26', AvailabilityZone: 'us-west-2a' });
+    const api = ec2.api;
+    // A /26 has 64 addresses, 59 usable; its /28 blocks: [0-15] holds reserves, [48-63] the broadcast.
+    const first = await api.allocatePrefix(A, R, small.SubnetId);
+    assert.equal(first?.length, 16);
+    assert.equal(first![0], '172.31.201.16');
+    assert.equal(first![15], '172.31.201.31');
+    const ips = await api.allocatePrivateIps(A, R, small.SubnetId, 5);
+    assert.deepEqual(ips, ['172.31.201.4', '172.31.201.5', '172.31.201.6', '172.31.201.7', '172.31.201.8']);
+    // Take one address of the third block: no whole block is left.
+    assert.equal(await api.allocatePrivateIp(A, R, small.SubnetId).then(() => api.allocatePrivateIps(A, R, small.SubnetId, 30)).then((x) => x.length), 30);
+    assert.equal(await api.allocatePrefix(A, R, small.SubnetId), undefined);
+    const rest = await api.allocatePrivateIps(A, R, small.SubnetId, 100);
+    assert.equal(rest.length, 59 - 16 - 5 - 1 - 30);
+    assert.equal((await api.describeSubnets(A, R, [small.SubnetId]))[0]!.availableIpAddressCount, 0);
+  });
+
+  it('instancesTagged finds a cluster\'s instances by tag', async () => {
+    const clock = new ManualClock();
+    const ec2 = createEc2({ store: new MemoryStore(), clock });
+    const [subnet] = await ec2.api.defaultSubnets(A, R, ['us-west-2a']);
+    await ec2.api.runInstances(A, R, { subnetId: subnet!.subnetId, count: 2, instanceType: 't3.medium', tags: { 'eks:cluster-name': 'demo' } });
+    await ec2.api.runInstances(A, R, { subnetId: subnet!.subnetId, count: 1, instanceType: 't3.medium', tags: { 'eks:cluster-name': 'other' } });
+    assert.equal((await ec2.api.instancesTagged(A, R, 'eks:cluster-name', 'demo')).length, 2);
+    assert.equal((await ec2.api.instancesTagged(A, R, 'eks:cluster-name')).length, 3);
+  });
+});

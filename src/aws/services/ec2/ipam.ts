@@ -80,6 +80,33 @@ export class SubnetIpam {
     return undefined;
   }
 
+  /**
+   * Takes a free /28 aligned on 16 addresses that holds no reserved address (a VPC CNI prefix):
+   * its 16 addresses in order, or undefined when no whole block is free. Blocks are claimed
+   * address by address with create-if-absent; a block found partly taken is given back.
+   */
+  async allocatePrefix(subnet: { SubnetId: string; CidrBlock: string }, owner: string, now: number): Promise<string[] | undefined> {
+    const c = parseCidr(subnet.CidrBlock);
+    if (!c) return undefined;
+    const t = this.table(subnet.SubnetId);
+    const used = new Set((await t.list()).map((x) => Number(x.id)));
+    const doc: IpDoc = { owner, at: now };
+    // The first block holds the network address and the three AWS reserves; the last one the broadcast.
+    for (let start = 16; start + 15 <= c.size - 2; start += 16) {
+      let free = true;
+      for (let off = start; off < start + 16 && free; off++) free = !used.has(off);
+      if (!free) continue;
+      const got: number[] = [];
+      for (let off = start; off < start + 16; off++) {
+        if (!(await t.create(pad(off), doc))) break;
+        got.push(off);
+      }
+      if (got.length === 16) return got.map((off) => formatIp(c.base + off));
+      for (const off of got) await t.delete(pad(off));
+    }
+    return undefined;
+  }
+
   /** Gives an address back (no-op when it was not in use). */
   async release(subnet: { SubnetId: string; CidrBlock: string }, ip: string): Promise<void> {
     const c = parseCidr(subnet.CidrBlock);

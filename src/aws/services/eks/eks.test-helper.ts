@@ -68,6 +68,15 @@ export class FakeEc2 implements Ec2Api {
     return undefined;
   }
   async releasePrivateIp() {}
+  async allocatePrivateIps() {
+    return [];
+  }
+  async allocatePrefix() {
+    return undefined;
+  }
+  async instancesTagged() {
+    return [];
+  }
 }
 
 /** IAM roles with the service principals their trust policies allow. */
