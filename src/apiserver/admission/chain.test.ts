@@ -8,7 +8,7 @@ import { pod, startHarness, type Harness } from './testing.js';
 describe('admission chain', () => {
   it("lists the plugins in kube-apiserver's order and refuses unknown names", () => {
     assert.deepEqual(DEFAULT_ADMISSION_PLUGINS, [
-      'NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'NodeRestriction', 'PodSecurity', 'Priority', 'DefaultStorageClass',
+      'NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'NodeRestriction', 'PodSecurity', 'Priority', 'DefaultTolerationSeconds', 'DefaultStorageClass',
       'MutatingAdmissionWebhook', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionWebhook', 'ResourceQuota',
     ]);
     assert.throws(() => createAdmissionChain({ api: () => ({ storeFor: () => undefined }), clock: realClock, log: silentLogger(), plugins: ['AlwaysDeny'] }), /admission plugin "AlwaysDeny" is not known/);

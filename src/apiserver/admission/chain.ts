@@ -8,6 +8,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Admission, AdmissionAttributes } from '../auth/types.js';
 import { defaultStorageClassPlugin } from './default-storage-class.js';
+import { defaultTolerationSecondsPlugin } from './default-toleration-seconds.js';
 import { limitRangerPlugin } from './limit-ranger.js';
 import { namespaceLifecyclePlugin } from './namespace-lifecycle.js';
 import { nodeRestrictionPlugin } from './node-restriction.js';
@@ -30,6 +31,7 @@ export const ADMISSION_PLUGINS: ReadonlyArray<readonly [string, PluginFactory]> 
   ['NodeRestriction', nodeRestrictionPlugin],
   ['PodSecurity', podSecurityPlugin],
   ['Priority', priorityPlugin],
+  ['DefaultTolerationSeconds', defaultTolerationSecondsPlugin],
   ['DefaultStorageClass', defaultStorageClassPlugin],
   ['MutatingAdmissionWebhook', mutatingWebhookPlugin],
   ['ValidatingAdmissionPolicy', validatingAdmissionPolicyPlugin],
