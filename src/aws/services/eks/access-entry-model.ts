@@ -102,3 +102,16 @@ export async function bootstrapCreatorEntry(store: Store, scope: Scope, c: Clust
   });
   await tableOf<AccessEntryRecord>(store, scope, KIND.accessEntries).create(childId(c.name, c.creatorArn), entry);
 }
+
+/**
+ * The EC2_LINUX entry EKS makes for a managed node group's node role in the API authentication
+ * modes, so its instances can join (in CONFIG_MAP mode EKS maps the role in aws-auth instead).
+ * Idempotent: an existing entry for the role — the user's own, or another node group's — is kept.
+ */
+export async function bootstrapNodeRoleEntry(store: Store, scope: Scope, c: ClusterRecord, nodeRoleArn: string, now: number): Promise<void> {
+  if (c.accessConfig.authenticationMode === 'CONFIG_MAP') return;
+  const p = parsePrincipal(nodeRoleArn);
+  if (!p || p.kind !== 'role') return;
+  const entry = newAccessEntry(scope, { clusterName: c.name, principalArn: nodeRoleArn, p, type: 'EC2_LINUX', now });
+  await tableOf<AccessEntryRecord>(store, scope, KIND.accessEntries).create(childId(c.name, nodeRoleArn), entry);
+}

@@ -14,6 +14,7 @@
  * already gone is not an error.
  */
 import { AwsError } from '../../../types.js';
+import { bootstrapNodeRoleEntry } from '../access-entry-model.js';
 import type { Step } from '../reconciler.js';
 import { tables, type EksRuntime } from '../runtime.js';
 import { KIND, type Scope } from '../state.js';
@@ -64,6 +65,8 @@ async function provision(rt: EksRuntime, deps: NodegroupDeps, scope: Scope, n: N
       return failed({ ...n, remoteAccessSecurityGroup: sg }, now, [{ code: 'AutoScalingGroupInvalidConfiguration', message: err.message, resourceIds: [n.asgName] }]);
     }
   }
+  const cluster = await tables(rt, scope).clusters.get(n.clusterName);
+  if (cluster) await bootstrapNodeRoleEntry(rt.store, scope, cluster.value, n.nodeRole, now);
   const due = Math.min(now + rt.timings.readyPoll, n.createdAt + rt.timings.nodegroupCreate);
   return { put: { ...n, asgCreated: true, remoteAccessSecurityGroup: sg, lifecycle: { phase: 'activate', startedAt: now, dueAt: due } } };
 }
