@@ -98,9 +98,12 @@ export class KubeClient {
     return { ...last, metadata: { resourceVersion: last.metadata?.resourceVersion }, items };
   }
 
-  /** POST to the collection (the object's namespace is `ref.namespace`). */
+  /**
+   * POST to the collection (the object's namespace is `ref.namespace`), or with a `subresource`
+   * to that subresource of `ref.name` (pods/binding, pods/eviction, serviceaccounts/token).
+   */
   create<T extends KubeObject = KubeObject>(ref: ResourceRef, obj: NoInfer<T>, opts?: WriteOptions): Promise<T> {
-    return this.raw<T>({ method: 'POST', path: resourcePath({ ...ref, name: undefined }), query: writeQuery(opts), body: obj });
+    return this.raw<T>({ method: 'POST', path: resourcePath(ref.subresource ? ref : { ...ref, name: undefined }), query: writeQuery(opts), body: obj });
   }
 
   /** PUT of the whole object; `ref.name` defaults to the object's name. A resourceVersion in it makes the write conditional. */
