@@ -20,6 +20,8 @@ export interface Timings {
   retry: number;
   /** Node groups, Fargate profiles and add-ons: for the engineers who build them on this framework. */
   nodegroupCreate: number;
+  /** How long a creating node group waits for its instances to join as Ready nodes before NodeCreationFailure. */
+  nodegroupJoin: number;
   nodegroupDelete: number;
   nodegroupUpdate: number;
   fargateProfileCreate: number;
@@ -38,6 +40,7 @@ export const fastTimings: Timings = {
   readyPoll: 250,
   retry: 1000,
   nodegroupCreate: 1000,
+  nodegroupJoin: 60_000,
   nodegroupDelete: 1000,
   nodegroupUpdate: 1000,
   fargateProfileCreate: 1000,
@@ -62,6 +65,7 @@ export const realisticTimings: Timings = {
   readyPoll: 5000,
   retry: 30_000,
   nodegroupCreate: 4 * MIN,
+  nodegroupJoin: 20 * MIN,
   nodegroupDelete: 4 * MIN,
   nodegroupUpdate: 15 * MIN,
   fargateProfileCreate: 3 * MIN,

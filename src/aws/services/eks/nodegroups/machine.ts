@@ -18,6 +18,7 @@ import { bootstrapNodeRoleEntry } from '../access-entry-model.js';
 import type { Step } from '../reconciler.js';
 import { tables, type EksRuntime } from '../runtime.js';
 import { KIND, type Scope } from '../state.js';
+import { NG_MSG } from './messages.js';
 import { asgTags, type NodegroupDeps, type NodegroupIssue, type NodegroupRecord } from './model.js';
 
 /** Why a node group being created cannot work (anymore): health issues, empty when fine. */
@@ -77,12 +78,24 @@ async function activate(rt: EksRuntime, deps: NodegroupDeps, scope: Scope, n: No
   const g = await deps.autoscaling.describeGroup(scope.account, scope.region, n.asgName);
   if (!g) return failed(n, now, [{ code: 'AutoScalingGroupNotFound', message: `The Auto Scaling group ${n.asgName} of the node group does not exist.`, resourceIds: [n.asgName] }]);
   const inService = g.instances.filter((i) => i.lifecycleState === 'InService').length;
-  const deadline = n.createdAt + rt.timings.nodegroupCreate;
-  if (inService >= n.scalingConfig.desiredSize || now >= deadline) {
+  const active = (): Step<NodegroupRecord> => {
     rt.log.info({ cluster: n.clusterName, nodegroup: n.nodegroupName, account: scope.account, region: scope.region }, 'eks nodegroup active');
     return { put: { ...n, status: 'ACTIVE', modifiedAt: now, lifecycle: undefined } };
+  };
+  const deadline = n.createdAt + rt.timings.nodegroupCreate;
+  if (!deps.nodes) {
+    if (inService >= n.scalingConfig.desiredSize || now >= deadline) return active();
+    return { put: { ...n, lifecycle: { ...n.lifecycle!, dueAt: Math.min(now + rt.timings.readyPoll, deadline) } } };
   }
-  return { put: { ...n, lifecycle: { ...n.lifecycle!, dueAt: Math.min(now + rt.timings.readyPoll, deadline) } } };
+  // With a data plane, EKS waits for the instances to join as Ready nodes.
+  const nodes = await deps.nodes.status(scope, n.clusterName, n.nodegroupName);
+  if (now >= deadline && nodes.ready >= n.scalingConfig.desiredSize) return active();
+  const joinDeadline = n.createdAt + Math.max(rt.timings.nodegroupCreate, rt.timings.nodegroupJoin);
+  if (now >= joinDeadline) {
+    if (nodes.failedToJoin.length) return failed(n, now, [{ code: 'NodeCreationFailure', message: NG_MSG.instancesFailedToJoin, resourceIds: nodes.failedToJoin }]);
+    return active();
+  }
+  return { put: { ...n, lifecycle: { ...n.lifecycle!, dueAt: Math.min(now + rt.timings.readyPoll, now < deadline ? deadline : joinDeadline) } } };
 }
 
 /** Deletes a node group's Auto Scaling group and remote access security group (both may be gone already). */

@@ -4,6 +4,8 @@
  * public issue, "moto" = moto 5.2.1 (said to be copied from the real API), UNVERIFIED = ours.
  */
 export const NG_MSG = {
+  /** Health issue NodeCreationFailure — real (EKS troubleshooting guide, "Instances failed to join the Kubernetes cluster"). */
+  instancesFailedToJoin: 'Instances failed to join the kubernetes cluster',
   /** ResourceInUseException — moto; real in aws/aws-cdk#26931, terraform-aws-modules/terraform-aws-eks#1931. */
   exists: (ng: string, cluster: string) => `NodeGroup already exists with name ${ng} and cluster name ${cluster}`,
   /** ResourceNotFoundException — moto. */

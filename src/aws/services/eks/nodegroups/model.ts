@@ -126,6 +126,14 @@ export function nodegroupView(n: NodegroupRecord): Record<string, unknown> {
 export interface NodegroupDeps {
   /** The Auto Scaling service that owns each group's instances. */
   autoscaling: AutoScalingApi;
+  /** The group's instances as Kubernetes nodes (absent without a data plane: instances count as nodes). */
+  nodes?: NodegroupNodes;
+}
+
+/** How a node group's instances are doing as nodes of the cluster. */
+export interface NodegroupNodes {
+  /** Ready nodes of the group, and the ids of its instances whose kubelets were refused (role not mapped). */
+  status(scope: { account: string; region: string }, clusterName: string, nodegroupName: string): Promise<{ ready: number; failedToJoin: string[] }>;
 }
 
 /** `eks-<nodegroup>-<uuid>`, the name EKS gives a managed node group's Auto Scaling group (semantics doc §0). */
