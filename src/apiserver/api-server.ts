@@ -19,6 +19,7 @@ import { handleResource, json, type HandlerEnv } from './endpoints/resource-hand
 import type { ApiRequest, ApiResponse } from './endpoints/types.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
 import { GenericStore } from './registry/generic-store.js';
+import { handlePodProxySubresource, POD_PROXY_SUBRESOURCES, type PodLogProvider } from './registry/core/pod-log.js';
 import { groupVersion, type ResourceDef } from './registry/resource.js';
 
 /** What `/version` answers; EKS reports e.g. minor "32+" and gitVersion "v1.32.9-eks-…". */
@@ -50,6 +51,8 @@ export interface ApiServerOptions {
   admission?: Admission;
   /** Declares field indexes per resource (`group/plural` → field paths) for the watch cache. */
   indexes?: Record<string, string[]>;
+  /** Reads container logs on the pod's node for pods/log (the server wires the simulated kubelets). */
+  podLogs?: PodLogProvider;
 }
 
 const NOT_FOUND = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
@@ -61,6 +64,8 @@ export class ApiServer {
   private readonly env: HandlerEnv;
   private readonly openapiDocs = new Map<string, string>();
   private ready = false;
+  /** The pods/log provider; may be set after construction, once the kubelets exist. */
+  podLogs: PodLogProvider | undefined;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.cache = new ClusterCache(opts.store, opts.keyPrefix ?? '/registry/', opts.log, (err) => {
@@ -69,6 +74,7 @@ export class ApiServer {
     });
     for (const def of opts.resources) this.register(def);
     this.crds = new CrdServing(this, opts.log);
+    this.podLogs = opts.podLogs;
     this.env = { store: opts.store, cache: this.cache, clock: opts.clock, storeFor: (g, p) => this.stores.get(`${g}/${p}`) };
   }
 
@@ -206,6 +212,8 @@ export class ApiServer {
     await this.authorizeRequest(req, { user: req.user, verb: info.verb, isResourceRequest: true, path, apiGroup: info.group, apiVersion: info.version, resource: info.resource, subresource: info.subresource, namespace, name, fieldSelector });
     if (!gs) throw NOT_FOUND();
     if (!this.ready) throw new StatusError(503, 'ServiceUnavailable', 'the API server is starting');
+    if (gs.def.group === '' && gs.def.plural === 'pods' && info.name && info.namespace && info.subresource && POD_PROXY_SUBRESOURCES.has(info.subresource))
+      return handlePodProxySubresource(gs, info.namespace, info.name, info.subresource, req, this.podLogs);
     return handleResource(this.env, gs, info, req);
   }
 
