@@ -266,7 +266,7 @@ export class KubeletFleet {
       if (rt.podIP && !pod.spec?.hostNetwork) await this.opts.network.tearDown(agent.machine, rt.uid);
       rec.networkReleased = true;
     }
-    await this.writeStatus(pod, rec, now);
+    await this.writeStatus(pod, rec, env.now);
     if (pod.metadata?.deletionTimestamp && (rt.step === 'killed' || rt.step === 'rejected') && !rec.deleteSent) {
       try {
         await agent.client.delete({ ...PODS, namespace: pod.metadata.namespace, name: pod.metadata.name }, { gracePeriodSeconds: 0, preconditions: { uid: rt.uid } });
@@ -340,7 +340,7 @@ export class KubeletFleet {
   private envFor(pod: Pod, rec: PodRecord, now: number): StageEnv {
     const { agent, rt } = rec;
     const m = agent.machine;
-    return {
+    const env: StageEnv = {
       now,
       timings: this.timings,
       hasImage: (image) => agent.images.has(qualifiedImage(image)),
@@ -354,8 +354,9 @@ export class KubeletFleet {
         }
       },
       event: (type, reason, message) => void agent.events.event(pod, type, reason, message),
-      log: (container, line) => this.logs.append(rt.uid, container, now, line),
+      log: (container, line) => this.logs.append(rt.uid, container, env.now, line),
       rotateLog: (container) => this.logs.rotate(rt.uid, container),
     };
+    return env;
   }
 }

@@ -93,6 +93,7 @@ const BY_NAME = new Map<string, StageDef>(POD_STAGES.map((s) => [s.name, s]));
 
 /** What the engine may do besides changing the runtime record. */
 export interface StageEnv {
+  /** The current stage's time (runDueStages moves it). */
   now: number;
   timings: KubeletTimings;
   /** Whether the node already has the image (IfNotPresent pulls are skipped then). */
@@ -346,15 +347,20 @@ export function kill(pod: Pod, rt: PodRuntime, env: StageEnv): void {
 }
 
 /**
- * Runs every stage due at `env.now`, earliest first (a zero-delay stage scheduled meanwhile runs
- * in the same call). Returns the time the next stage falls due, if any.
+ * Runs every stage due by `env.now`, earliest first, each at its own due time (a zero-delay stage
+ * scheduled meanwhile runs in the same call); `env.now` is left at the last stage's time, the
+ * time the status it produced describes. Returns the time the next stage falls due, if any.
  */
 export async function runDueStages(pod: Pod, rt: PodRuntime, env: StageEnv): Promise<number | undefined> {
+  const until = env.now;
   for (let guard = 0; guard < 1000; guard++) {
     rt.due.sort((a, b) => a.at - b.at);
     const next = rt.due[0];
-    if (!next || next.at > env.now) break;
+    if (!next || next.at > until) break;
     rt.due.shift();
+    // Each stage happens at its due time, however late the worker gets to it: timestamps and
+    // the delays of the stages it schedules are exact and reproducible.
+    env.now = next.at;
     const def = BY_NAME.get(next.stage)!;
     const c = next.container !== undefined ? rt.containers.find((x) => x.name === next.container) : undefined;
     if (!selected(def, rt, c)) continue;
