@@ -19,7 +19,7 @@ const NODES: ResourceRef = { group: '', version: 'v1', resource: 'nodes' };
 const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespace: ns };
 const DS: ResourceRef = { group: 'apps', version: 'v1', resource: 'daemonsets', namespace: ns };
 const REVISIONS: ResourceRef = { group: 'apps', version: 'v1', resource: 'controllerrevisions', namespace: ns };
-type Obj<T> = T & KubeObject;
+type Obj<T> = T & KubeObject & { metadata: NonNullable<KubeObject['metadata']> };
 
 let cluster: InProcessCluster;
 let client: KubeClient;
