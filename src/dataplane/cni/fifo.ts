@@ -27,14 +27,4 @@ export class Fifo<T> {
     }
     return x;
   }
-
-  /** Every element, oldest first. */
-  *[Symbol.iterator](): IterableIterator<T> {
-    for (let i = this.head; i < this.items.length; i++) yield this.items[i] as T;
-  }
-
-  clear(): void {
-    this.items = [];
-    this.head = 0;
-  }
 }

@@ -15,6 +15,8 @@ interface Subnet {
   /** true = taken (reserved, allocated). */
   taken: Uint8Array;
   free: number;
+  /** No free address below this index. */
+  low: number;
 }
 
 export class MemorySubnets implements SubnetAddresses {
@@ -26,7 +28,7 @@ export class MemorySubnets implements SubnetAddresses {
     const size = 2 ** (32 - Number(bits));
     const taken = new Uint8Array(size);
     for (const i of [0, 1, 2, 3, size - 1]) taken[i] = 1;
-    this.subnets.set(id, { base: toInt(addr ?? '0.0.0.0'), size, taken, free: size - 5 });
+    this.subnets.set(id, { base: toInt(addr ?? '0.0.0.0'), size, taken, free: size - 5, low: 0 });
     return this;
   }
 
@@ -45,8 +47,11 @@ export class MemorySubnets implements SubnetAddresses {
   async allocate(subnetId: string, count: number): Promise<string[]> {
     const s = this.get(subnetId);
     const out: string[] = [];
-    for (let i = 0; i < s.size && out.length < count; i++) {
-      if (s.taken[i]) continue;
+    for (let i = s.low; i < s.size && out.length < count; i++) {
+      if (s.taken[i]) {
+        if (i === s.low) s.low++;
+        continue;
+      }
       s.taken[i] = 1;
       s.free--;
       out.push(toIp(s.base + i));
@@ -61,12 +66,13 @@ export class MemorySubnets implements SubnetAddresses {
       if (i < 0 || i >= s.size || !s.taken[i]) throw new Error(`release of ${ip}: not allocated in ${subnetId}`);
       s.taken[i] = 0;
       s.free++;
+      s.low = Math.min(s.low, i);
     }
   }
 
   async allocatePrefix(subnetId: string): Promise<string[] | undefined> {
     const s = this.get(subnetId);
-    for (let start = 0; start + 16 <= s.size; start += 16) {
+    for (let start = s.low - (s.low % 16); start + 16 <= s.size; start += 16) {
       let ok = true;
       for (let i = start; i < start + 16 && ok; i++) ok = !s.taken[i];
       if (!ok) continue;
