@@ -43,6 +43,8 @@ export interface SchedulerOptions {
 const SLICE_MS = 20;
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameRequests = (a: PodInfo, b: PodInfo): boolean =>
+  a.requests.milliCPU === b.requests.milliCPU && a.requests.memory === b.requests.memory && a.requests.ephemeralStorage === b.requests.ephemeralStorage && sameJson([...a.requests.scalar], [...b.requests.scalar]);
 
 export class Scheduler {
   readonly schedulerName: string;
@@ -147,7 +149,7 @@ export class Scheduler {
           const pi = prev && prev.pod.metadata?.resourceVersion === pod.metadata?.resourceVersion ? prev : newPodInfo(pod);
           this.cache.addOrUpdatePod(pi);
           if (!wasPlaced && !old.spec?.nodeName) this.moved('AssignedPod', 'Add');
-          else if (!sameJson(old.metadata?.labels, pod.metadata?.labels) || !sameJson(prev?.requests, pi.requests)) this.moved('AssignedPod', 'Update');
+          else if (!sameJson(old.metadata?.labels, pod.metadata?.labels) || (prev !== undefined && !sameRequests(prev, pi))) this.moved('AssignedPod', 'Update');
           return;
         }
         if (this.cache.isAssumed(k)) return; // our binding is in flight

@@ -91,9 +91,11 @@ export const volumeZone = (h: Handle) =>
   ({
     name: 'VolumeZone',
     events: VOLUME_EVENTS,
+    preFilter(_s, pod) {
+      return claimNames(pod).length ? null : SKIP;
+    },
     filter(_s, pod, node) {
       const names = claimNames(pod);
-      if (names.length === 0) return null;
       const labels = node.labels;
       for (const name of names) {
         const pvName = h.listers.pvc(pod.namespace, name)?.spec?.volumeName;
@@ -108,4 +110,4 @@ export const volumeZone = (h: Handle) =>
       }
       return null;
     },
-  }) satisfies FilterPlugin;
+  }) satisfies PreFilterPlugin & FilterPlugin;
