@@ -145,7 +145,7 @@ describe('KubeletFleet', () => {
 
   it('reports join-failed when the node identity is refused', async () => {
     fleet.addMachine(machine(9));
-    const state = await eventually(() => fleet.machineState(machine(9).instanceId)?.phase === 'join-failed' && fleet.machineState(machine(9).instanceId), step);
+    const state = await eventually(() => (fleet.machineState(machine(9).instanceId)?.phase === 'join-failed' ? fleet.machineState(machine(9).instanceId) : undefined), step);
     assert.match(state.reason!, /forbidden/);
   });
 
@@ -153,12 +153,12 @@ describe('KubeletFleet', () => {
     await bind({ metadata: { name: 'web' }, spec: { containers: [{ name: 'web', image: 'nginx:1.25', readinessProbe: { httpGet: { path: '/', port: 80 }, initialDelaySeconds: 5, periodSeconds: 10 } }] } });
     const creating = await eventually(async () => {
       const p = await get('web');
-      return p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating' && p;
+      return p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating' ? p : undefined;
     }, { ...step, stepMs: 10 });
     assert.equal(creating.status!.phase, 'Pending');
     const running = await eventually(async () => {
       const p = await get('web');
-      return p.status?.phase === 'Running' && p;
+      return p.status?.phase === 'Running' ? p : undefined;
     }, step);
     assert.match(running.status!.podIP!, /^10\.0\.1\.\d+$/);
     assert.equal(running.status!.hostIP, '10.0.1.10');
@@ -169,7 +169,7 @@ describe('KubeletFleet', () => {
     assert.match(cs.containerID!, /^containerd:\/\/[0-9a-f]{64}$/);
     const ready = await eventually(async () => {
       const p = await get('web');
-      return cond(p, 'Ready')?.status === 'True' && p;
+      return cond(p, 'Ready')?.status === 'True' ? p : undefined;
     }, step);
     assert.equal(Date.parse(cond(ready, 'Ready')!.lastTransitionTime!) - Date.parse(cs.state!.running!.startedAt!), 15_000);
     assert.deepEqual(ready.status!.conditions!.map((c) => c.type), ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
@@ -186,13 +186,13 @@ describe('KubeletFleet', () => {
     await bind({ metadata: { name: 'job' }, spec: { restartPolicy: 'Never', initContainers: [{ name: 'a', image: 'busybox' }, { name: 'b', image: 'busybox' }], containers: [{ name: 'main', image: 'busybox' }] } });
     const initializing = await eventually(async () => {
       const p = await get('job');
-      return p.status?.initContainerStatuses?.[0]?.state?.running && p;
+      return p.status?.initContainerStatuses?.[0]?.state?.running ? p : undefined;
     }, { ...step, stepMs: 50 });
     assert.equal(initializing.status!.initContainerStatuses![1]!.state!.waiting!.reason, 'PodInitializing');
     assert.equal(cond(initializing, 'Initialized')!.message, 'containers with incomplete status: [a b]');
     const done = await eventually(async () => {
       const p = await get('job');
-      return p.status?.phase === 'Succeeded' && p;
+      return p.status?.phase === 'Succeeded' ? p : undefined;
     }, step);
     assert.deepEqual(done.status!.initContainerStatuses!.map((c) => c.state!.terminated!.reason), ['Completed', 'Completed']);
     assert.equal(done.status!.containerStatuses![0]!.state!.terminated!.exitCode, 0);
@@ -207,7 +207,7 @@ describe('KubeletFleet', () => {
     await bind({ metadata: { name: 'fail', annotations: { 'eksplane.io/exit-code': '3' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } });
     const p = await eventually(async () => {
       const x = await get('fail');
-      return x.status?.phase === 'Failed' && x;
+      return x.status?.phase === 'Failed' ? x : undefined;
     }, step);
     assert.deepEqual([p.status!.containerStatuses![0]!.state!.terminated!.exitCode, p.status!.containerStatuses![0]!.state!.terminated!.reason], [3, 'Error']);
   });
@@ -216,7 +216,7 @@ describe('KubeletFleet', () => {
     await bind({ metadata: { name: 'crash', annotations: { 'eksplane.io/crash-after-seconds': '2' } }, spec: { containers: [{ name: 'app', image: 'busybox' }] } });
     const looping = await eventually(async () => {
       const p = await get('crash');
-      return p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' && p;
+      return p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
     }, step);
     const cs = looping.status!.containerStatuses![0]!;
     assert.equal(cs.restartCount, 1);
@@ -226,7 +226,7 @@ describe('KubeletFleet', () => {
     const second = await eventually(async () => {
       const p = await get('crash');
       const w = p.status?.containerStatuses?.[0];
-      return w?.restartCount === 2 && w.state?.waiting?.message?.startsWith('back-off 20s') && p;
+      return w?.restartCount === 2 && w.state?.waiting?.message?.startsWith('back-off 20s') ? p : undefined;
     }, { ...step, stepMs: 500 });
     assert.ok(second);
     assert.ok((await events('crash')).some((e) => e.reason === 'BackOff' && e.message === `Back-off restarting failed container app in pod crash_default(${looping.metadata!.uid})`));
@@ -270,7 +270,7 @@ describe('KubeletFleet', () => {
     await bind({ metadata: { name: 'big' }, spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '3' } } }] } }, machine(2).nodeName);
     const p = await eventually(async () => {
       const x = await get('big');
-      return x.status?.phase === 'Failed' && x;
+      return x.status?.phase === 'Failed' ? x : undefined;
     }, step);
     assert.equal(p.status!.reason, 'OutOfcpu');
     assert.equal(p.status!.message, 'Pod was rejected: Node didn\'t have enough resource: cpu, requested: 3000, used: 0, capacity: 1930');

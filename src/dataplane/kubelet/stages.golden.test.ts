@@ -28,7 +28,7 @@ interface GoldenInput {
 }
 
 async function run(input: GoldenInput): Promise<{ status: unknown; events: string[] }> {
-  const pod = structuredClone(input.pod);
+  let pod: Pod = structuredClone(input.pod);
   const rt = newPodRuntime(pod, 'ip-10-0-1-10.us-west-2.compute.internal', '10.0.1.10');
   const images = new Set(input.images ?? []);
   const events: string[] = [];
@@ -46,11 +46,11 @@ async function run(input: GoldenInput): Promise<{ status: unknown; events: strin
   for (const [i, at] of input.at.entries()) {
     env.now = T0 + at;
     if (input.deleteAt === i) {
-      pod.metadata = { ...pod.metadata, deletionTimestamp: new Date(env.now).toISOString(), deletionGracePeriodSeconds: pod.spec?.terminationGracePeriodSeconds ?? 30 };
+      pod = { ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date(env.now).toISOString(), deletionGracePeriodSeconds: pod.spec?.terminationGracePeriodSeconds ?? 30 } };
       kill(pod, rt, env);
     }
     await runDueStages(pod, rt, env);
-    pod.status = renderPodStatus(pod, rt, env.now);
+    pod = { ...pod, status: renderPodStatus(pod, rt, env.now) };
   }
   return { status: pod.status, events };
 }
