@@ -116,6 +116,8 @@ test('a rolling update keeps within maxSurge (rounded up) and maxUnavailable (ro
   await rollOutFully('roll');
   await setImage('roll', 'nginx:2');
   let steps = 0;
+  let mostPods = 0;
+  let fewestAvailable = Infinity;
   for (;;) {
     await settle();
     const rss = await replicaSets('roll');
@@ -125,11 +127,14 @@ test('a rolling update keeps within maxSurge (rounded up) and maxUnavailable (ro
     assert.ok(specTotal <= 6, `ReplicaSets ask for ${specTotal} > 4 + 2`);
     assert.ok(pods.length <= 6, `${pods.length} pods > 4 + 2`);
     assert.ok(available >= 3, `${available} available < 4 - 1`);
+    mostPods = Math.max(mostPods, specTotal);
+    fewestAvailable = Math.min(fewestAvailable, available);
     const d = await getD('roll');
     if (rolloutDone(d) && rss.filter((rs) => rs.spec!.replicas).length === 1) break;
     await readyPods('roll', 1);
     assert.ok(++steps < 40, 'rollout did not finish');
   }
+  assert.deepEqual([mostPods, fewestAvailable], [6, 3], 'the whole surge and unavailability budget is used');
   const rss = await replicaSets('roll');
   assert.equal(rss.length, 2);
   assert.deepEqual(rss.map((rs) => [rs.spec!.replicas, rs.metadata!.annotations!['deployment.kubernetes.io/revision']]), [[0, '1'], [4, '2']]);
