@@ -93,7 +93,7 @@ test('a Deployment gets a ReplicaSet named by its template hash, with revision a
     return l.length === 1 ? l : undefined;
   });
   const hash = computeHash(created.spec!.template, undefined);
-  assert.match(hash, /^[bcdfghjklmnpqrstvwxz2456789]{6,10}$/);
+  assert.match(hash, /^[4-9bcdf]{6,10}$/);
   assert.equal(rs!.metadata!.name, `web-${hash}`);
   assert.equal(rs!.metadata!.labels!['pod-template-hash'], hash);
   assert.equal(rs!.spec!.selector!.matchLabels!['pod-template-hash'], hash);
