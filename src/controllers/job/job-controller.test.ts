@@ -226,3 +226,33 @@ test('OnFailure pods: container restarts count toward backoffLimit', async () =>
   }, { clock });
   assert.equal(cond(failed, 'Failed')?.reason, 'BackoffLimitExceeded');
 });
+
+test('podFailurePolicy: a FailJob exit-code rule fails the job at once; Ignore keeps failures out of backoffLimit', async () => {
+  await createJob('policy', {
+    backoffLimit: 0,
+    template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox' }] } },
+    podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [7] } }, { action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [42] } }] },
+  });
+  const exit = async (pod: PodObj, code: number) => {
+    const at = rfc3339(clock.now());
+    await client.patch({ ...PODS, namespace: ns, name: pod.metadata!.name, subresource: 'status' }, {
+      status: { phase: 'Failed', containerStatuses: [{ name: 'main', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: code, startedAt: at, finishedAt: at } } }] },
+    });
+  };
+  const [p1] = await eventually(async () => ((await activePods('policy')).length === 1 ? activePods('policy') : undefined), { clock });
+  await exit(p1!, 7);
+  // Ignored: replaced (after the back-off), not counted, the job lives on despite backoffLimit 0.
+  const p2 = await eventually(async () => (await activePods('policy'))[0], { clock, stepMs: 500 });
+  const j = await getJob('policy');
+  assert.equal(j.status?.failed ?? 0, 0);
+  assert.equal(cond(j, 'FailureTarget'), undefined);
+  await exit(p2, 42);
+  const failed = await eventually(async () => {
+    const job = await getJob('policy');
+    return cond(job, 'Failed') ? job : undefined;
+  }, { clock });
+  const message = `Container main for pod ${ns}/${p2.metadata!.name} failed with exit code 42 matching FailJob rule at index 1`;
+  assert.deepEqual([cond(failed, 'FailureTarget')?.reason, cond(failed, 'FailureTarget')?.message], ['PodFailurePolicy', message]);
+  assert.deepEqual([cond(failed, 'Failed')?.reason, cond(failed, 'Failed')?.message], ['PodFailurePolicy', message]);
+  assert.equal(failed.status?.failed, 1);
+});
