@@ -59,13 +59,41 @@ export function makePod(name: string, o: PodSpecOpts = {}): Pod {
 }
 
 /** A cache filled with nodes and placed pods, and a handle over it. */
-export function fixture(nodes: Node[], placed: Pod[] = [], listers: Listers = emptyListers): { cache: SchedulerCache; handle: Handle; infos: NodeInfo[] } {
+export function fixture(nodes: Node[], placed: Pod[] = [], listers: Listers = emptyListers): { cache: SchedulerCache; handle: Handle; infos: NodeInfo[]; setFramework(f: Framework): void } {
   const cache = new SchedulerCache();
   for (const n of nodes) cache.addNode(n);
   for (const p of placed) cache.addOrUpdatePod(newPodInfo(p));
   let fw: Framework | undefined;
   const handle: Handle = { cache, listers, clock: realClock, log: silentLogger(), schedulerName: 'default-scheduler', framework: () => fw! };
-  return { cache, handle, infos: [...cache.nodeList()], ...{ setFramework: (f: Framework) => (fw = f) } };
+  return {
+    cache,
+    handle,
+    infos: [...cache.nodeList()],
+    setFramework: (f) => {
+      fw = f;
+    },
+  };
+}
+
+/** Runs PreFilter (if any) then Filter of one plugin on every node; the reasons by node name ('' = fits). */
+export function filterAll(
+  plugin: { name: string; preFilter?: (s: CycleState, p: PodInfo, n: readonly NodeInfo[]) => { code: string; reasons: string[] } | null; filter: (s: CycleState, p: PodInfo, n: NodeInfo) => { code: string; reasons: string[] } | null },
+  pod: Pod,
+  infos: NodeInfo[],
+): Record<string, string> {
+  const state = new CycleState();
+  const pi = newPodInfo(pod);
+  const pre = plugin.preFilter?.(state, pi, infos);
+  const out: Record<string, string> = {};
+  if (pre && pre.code !== 'Skip') {
+    for (const n of infos) out[n.name] = `${pre.code}: ${pre.reasons.join(', ')}`;
+    return out;
+  }
+  for (const n of infos) {
+    const s = plugin.filter(state, pi, n);
+    out[n.name] = s ? `${s.code}: ${s.reasons.join(', ')}` : '';
+  }
+  return out;
 }
 
 export { CycleState, newPodInfo, type PodInfo };
