@@ -72,7 +72,14 @@ export class CronJobController {
       const cj = this.cronJobs.get(job.metadata?.namespace, ref.name);
       if (cj?.metadata?.uid === ref.uid) this.queue.add(objectKey(cj));
     };
-    this.jobs.addEventHandler({ onAdd: jobChanged, onUpdate: (old, cur) => (jobChanged(cur), controllerRefOf(old)?.uid !== controllerRefOf(cur)?.uid && jobChanged(old)), onDelete: jobChanged });
+    this.jobs.addEventHandler({
+      onAdd: jobChanged,
+      onUpdate: (old, cur) => {
+        jobChanged(cur);
+        if (controllerRefOf(old)?.uid !== controllerRefOf(cur)?.uid) jobChanged(old);
+      },
+      onDelete: jobChanged,
+    });
     this.loop = new ControllerLoop([this.cronJobs, this.jobs], [{ queue: this.queue, reconcile: (key) => this.reconcile(key) }], ctx.log, 5);
   }
 
