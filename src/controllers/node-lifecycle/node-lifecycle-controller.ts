@@ -28,7 +28,7 @@ import { ControllerLoop } from '../loop.js';
 import type { Controller, ControllerContext } from '../manager.js';
 import { checkNodeHealth, readyCondition, type NodeHealth } from './node-health.js';
 import { hasTaint, matchTaint, NOT_READY_NO_EXECUTE, swapNodeTaints, UNREACHABLE_NO_EXECUTE } from './node-taints.js';
-import type { LeaseObject, NodeObject } from './objects.js';
+import type { LeaseObject, NodeObject, PodObject } from './objects.js';
 import { markPodsNotReady } from './pod-readiness.js';
 import { POD_NODE_NAME_INDEX, podsInformerByNode } from './pods-by-node.js';
 import { RateLimitedTimedQueue } from './rate-limited-queue.js';
@@ -72,7 +72,7 @@ export class NodeLifecycleController implements Controller {
   private readonly log: Logger;
   private readonly nodes: Informer<NodeObject>;
   private readonly leases: Informer<LeaseObject>;
-  private readonly pods;
+  private readonly pods: Informer<PodObject>;
   private readonly nodeQueue: WorkQueue<string>;
   private readonly podQueue: WorkQueue<string>;
   private readonly loop: ControllerLoop;
