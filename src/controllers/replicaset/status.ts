@@ -37,9 +37,11 @@ export function calculateStatus(rs: ReplicaSet, pods: readonly Pod[], manageErro
     if (!status.conditions.length) delete status.conditions;
   }
   status.replicas = pods.length;
-  status.fullyLabeledReplicas = fullyLabeled;
-  status.readyReplicas = ready;
-  status.availableReplicas = available;
+  // Go's omitempty: zero counts are absent from the stored status, replicas always present.
+  for (const [k, v] of [['fullyLabeledReplicas', fullyLabeled], ['readyReplicas', ready], ['availableReplicas', available]] as const) {
+    if (v) status[k] = v;
+    else delete status[k];
+  }
   return status;
 }
 
