@@ -8,8 +8,22 @@ import type { Logger } from '../lib/logger.js';
 import { KubeClient } from '../kubeclient/client.js';
 import { SharedInformers } from '../kubeclient/shared-informers.js';
 import type { KubeTransport } from '../kubeclient/transport.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
+import { DaemonSetController } from './daemonset/daemonset-controller.js';
+import { DeploymentController } from './deployment/deployment-controller.js';
+import { DisruptionController } from './disruption/disruption-controller.js';
+import { EndpointsController } from './endpoints/endpoints-controller.js';
+import { EndpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { GarbageCollector } from './garbage-collector/garbage-collector.js';
+import { JobController } from './job/job-controller.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
+import { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';
+import { HorizontalController } from './podautoscaler/horizontal-controller.js';
+import { PodGcController } from './podgc/podgc-controller.js';
+import { ReplicaSetController } from './replicaset/replicaset-controller.js';
+import { StatefulSetController } from './statefulset/statefulset-controller.js';
+import { TaintEvictionController } from './taint-eviction/taint-eviction-controller.js';
+import { TtlAfterFinishedController } from './ttl-after-finished/ttl-after-finished-controller.js';
 import { serviceAccountControllerEntries, type ServiceAccountControllerConfig } from './serviceaccount/index.js';
 
 /** What every controller gets. */
@@ -31,10 +45,24 @@ export interface Controller {
   readonly synced: Promise<void>;
 }
 
-/** The registry: one line per controller. */
+/** The registry: one line per controller, upstream's names. */
 export const CONTROLLERS: { name: string; create(ctx: ControllerContext): Controller }[] = [
   { name: 'garbage-collector', create: (ctx) => new GarbageCollector(ctx) },
   { name: 'namespace', create: (ctx) => new NamespaceController(ctx) },
+  { name: 'deployment', create: (ctx) => new DeploymentController(ctx) },
+  { name: 'replicaset', create: (ctx) => new ReplicaSetController(ctx) },
+  { name: 'statefulset', create: (ctx) => new StatefulSetController(ctx) },
+  { name: 'daemonset', create: (ctx) => new DaemonSetController(ctx) },
+  { name: 'job', create: (ctx) => new JobController(ctx) },
+  { name: 'cronjob', create: (ctx) => new CronJobController(ctx) },
+  { name: 'ttl-after-finished', create: (ctx) => new TtlAfterFinishedController(ctx) },
+  { name: 'endpoint', create: (ctx) => new EndpointsController(ctx) },
+  { name: 'endpointslice', create: (ctx) => new EndpointSliceController(ctx) },
+  { name: 'disruption', create: (ctx) => new DisruptionController(ctx) },
+  { name: 'node-lifecycle', create: (ctx) => new NodeLifecycleController(ctx) },
+  { name: 'taint-eviction-controller', create: (ctx) => new TaintEvictionController(ctx) },
+  { name: 'horizontal-pod-autoscaler', create: (ctx) => new HorizontalController(ctx) },
+  { name: 'pod-garbage-collector', create: (ctx) => new PodGcController(ctx) },
   ...serviceAccountControllerEntries<ControllerContext>((ctx) => ctx.serviceAccountConfig ?? {}),
 ];
 

@@ -55,7 +55,10 @@ export interface SubnetAddresses {
   releasePrefix(subnetId: string, ips: string[]): Promise<void>;
 }
 
-/** The pod sandbox's network failed; `message` is what the kubelet reports in the pod's event. */
+/**
+ * The pod sandbox's network failed; `message` is the CNI plugin's part (`plugin type="aws-cni" …
+ * failed (add): …`), which the kubelet's FailedCreatePodSandBox event wraps with the sandbox id.
+ */
 export class PodNetworkError extends Error {}
 
 /** What a kubelet asks of the CNI for the pods on one machine. */

@@ -47,7 +47,7 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
   const ec2 = createEc2({ store, clock });
   const autoscaling = createAutoScaling({ store, clock, ec2: ec2.api, log });
   const kms = createKmsService({ store, clock, masterKey: await loadOrCreateMasterSecret(join(opts.dataDir, MASTER_SECRET_FILE)) });
-  const controlPlanes = new ControlPlanes({ store, clock, log, iam, host: opts.host });
+  const controlPlanes = new ControlPlanes({ store, clock, log, iam, host: opts.host, dataPlane: { ec2: ec2.api, store } });
   const eks = createEksService({
     ec2: ec2.api,
     iam: iamApiOf(iam),
@@ -56,7 +56,7 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
     log,
     controlPlane: controlPlanes,
     timings: opts.realisticTiming ? realisticTimings : fastTimings,
-    extensions: [nodegroupsExtension({ autoscaling: autoscaling.api }), fargateExtension(), addonsExtension(), podIdentityExtension()],
+    extensions: [nodegroupsExtension({ autoscaling: autoscaling.api, nodes: controlPlanes }), fargateExtension(), addonsExtension(), podIdentityExtension()],
   });
   const services: AwsService[] = [eks.service, ec2.service, autoscaling.service, createIamService({ iam }), createStsService({ iam }), kms];
   const server = createAwsServer({

@@ -13,7 +13,10 @@ import { builtinIndexes, builtinResources } from '../apiserver/registry/builtin.
 import type { IamState } from '../aws/identity/index.js';
 import type { ControlPlaneCluster, ControlPlaneEndpoint, ControlPlaneProvider } from '../aws/services/eks/control-plane.js';
 import { Table } from '../aws/state/table.js';
+import type { NodegroupNodes } from '../aws/services/eks/nodegroups/model.js';
 import { startControllers } from '../controllers/manager.js';
+import { KubeClient } from '../kubeclient/client.js';
+import { SharedInformers } from '../kubeclient/shared-informers.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { createCA, issueServerCert, type CertKeyPair } from '../lib/pki.js';
@@ -22,7 +25,8 @@ import { createSigningKey } from '../apiserver/serviceaccount/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { clusterSecurity } from './cluster-security.js';
 import { setUpClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
-import { eksTokenAuthenticator } from './eks-identity.js';
+import { eksIdentityMapper, eksTokenAuthenticator } from './eks-identity.js';
+import { ClusterDataPlane, type DataPlaneDeps } from './cluster-data-plane.js';
 import { inProcessTransport } from './in-process-transport.js';
 import { kubernetesVersion } from './version.js';
 
@@ -42,6 +46,8 @@ interface ControlPlaneRecord {
 interface Running {
   api: ApiServer;
   server: https.Server;
+  /** Nodes, scheduler and CNI, when the server has EC2 to take instances from. */
+  dataPlane?: ClusterDataPlane;
   stop(): Promise<void>;
 }
 
@@ -52,11 +58,15 @@ export interface ControlPlanesOptions {
   iam: IamState;
   /** Address the API servers bind to (default 127.0.0.1). */
   host?: string;
+  /** Gives every cluster a data plane (kubelets for its instances, scheduler, VPC CNI). */
+  dataPlane?: DataPlaneDeps;
 }
 
-export class ControlPlanes implements ControlPlaneProvider {
+export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
   private readonly records: Table<ControlPlaneRecord>;
   private readonly running = new Map<string, Promise<Running>>();
+  /** `account/region/name` → cluster id, for lookups by EKS name. */
+  private readonly ids = new Map<string, string>();
   private readonly host: string;
 
   constructor(private readonly opts: ControlPlanesOptions) {
@@ -127,12 +137,20 @@ export class ControlPlanes implements ControlPlaneProvider {
     await Promise.all(all.map(async (r) => (await r.catch(() => undefined))?.stop()));
   }
 
+  /** NodegroupNodes: how a node group's instances are doing as nodes (none while the cluster is down). */
+  async status(scope: { account: string; region: string }, clusterName: string, nodegroupName: string): Promise<{ ready: number; failedToJoin: string[] }> {
+    const id = this.ids.get(`${scope.account}/${scope.region}/${clusterName}`);
+    const running = id ? await this.running.get(id)?.catch(() => undefined) : undefined;
+    return running?.dataPlane?.nodegroupStatus(nodegroupName) ?? { ready: 0, failedToJoin: [] };
+  }
+
   /** The API server of a cluster, for in-process wiring (data plane, tests). */
   async apiServer(clusterId: string): Promise<ApiServer | undefined> {
     return (await this.running.get(clusterId))?.api;
   }
 
   private ensureRunning(rec: ControlPlaneRecord): Promise<Running> {
+    this.ids.set(`${rec.account}/${rec.region}/${rec.name}`, rec.id);
     let r = this.running.get(rec.id);
     if (!r) {
       r = this.bringUp(rec);
@@ -151,7 +169,9 @@ export class ControlPlanes implements ControlPlaneProvider {
     await api.start();
     await security.afterStart(api);
     const awsAuth = () => api.storeFor('', 'configmaps')?.cache.entries.get(api.storeFor('', 'configmaps')!.key('kube-system', 'aws-auth'))?.obj;
-    const tokenUser = eksTokenAuthenticator({ store, iam, clock, cluster: rec, awsAuth });
+    const ec2 = this.opts.dataPlane?.ec2;
+    const ec2PrivateDnsName = ec2 && (async (instanceId: string) => (await ec2.describeInstances(rec.account, rec.region, [instanceId]))[0]?.privateDnsName);
+    const tokenUser = eksTokenAuthenticator({ store, iam, clock, cluster: rec, awsAuth, ec2PrivateDnsName });
     let identity: ClusterIdentity | undefined;
     const server = createHttpsServer({
       api,
@@ -186,12 +206,30 @@ export class ControlPlanes implements ControlPlaneProvider {
       otherTokens: tokenUser,
     });
     await bootstrapCluster(api, { ip: this.host, port });
-    const controllers = await startControllers({ transport: inProcessTransport(api), clock, log, serviceAccountConfig: identity.controllers });
+    const informers = new SharedInformers(new KubeClient(inProcessTransport(api)), clock, log);
+    const controllers = await startControllers({ transport: informers.client.transport, informers, clock, log, serviceAccountConfig: identity.controllers });
+    const dataPlane =
+      this.opts.dataPlane &&
+      new ClusterDataPlane({
+        api,
+        informers,
+        cluster: { account: rec.account, region: rec.region, name: rec.name, version: rec.version, endpoint: `https://${this.host}:${port}` },
+        deps: this.opts.dataPlane,
+        mapIdentity: eksIdentityMapper({ store, cluster: rec, awsAuth, ec2PrivateDnsName }),
+        clock,
+        log,
+      });
+    if (dataPlane) {
+      api.podLogs = dataPlane.podLogs;
+      dataPlane.start();
+    }
     log.info({ port }, 'control plane up');
     return {
       api,
       server,
+      dataPlane,
       async stop() {
+        await dataPlane?.stop();
         await controllers.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));

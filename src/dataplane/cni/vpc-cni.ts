@@ -17,7 +17,7 @@ import type { CniConfig } from './config.js';
 import { NodeDatastore, type DatastoreStats, type Eni } from './datastore.js';
 import { eniConfigNameFor, type NodeMeta } from './eni-config-select.js';
 import { maxPodsFor, supportsPrefixDelegation } from './max-pods.js';
-import { ADD_CMD_NO_IP, NO_AVAILABLE_IP_IN_DATASTORE, sandboxId, sandboxNetworkError } from './messages.js';
+import { ADD_CMD_NO_IP, NO_AVAILABLE_IP_IN_DATASTORE, pluginAddError } from './messages.js';
 import { addressesShort, warmIpTargetsDefined } from './warm-pool.js';
 import { createHash } from 'node:crypto';
 
@@ -49,7 +49,6 @@ interface NodeState {
   /** Addresses one ENI can carry for pods (IPv4 per ENI − 1, or × 16 with prefixes). */
   ipsPerEni: number;
   chain: Promise<unknown>;
-  attempts: number;
 }
 
 /** ipamd not serving (the machine was never attached or is gone): the CNI's gRPC dial fails. */
@@ -83,7 +82,6 @@ export class VpcCni implements PodNetwork {
       maxEnis: Math.min(m.shape.enis, cfg.maxEni ?? m.shape.enis),
       ipsPerEni: prefixMode ? perEniSlots * 16 : perEniSlots,
       chain: Promise.resolve(),
-      attempts: 0,
     };
     node.ds.addEni({
       id: eniId(m, 0),
@@ -116,9 +114,9 @@ export class VpcCni implements PodNetwork {
 
   async setUp(m: SimulatedMachine, pod: { namespace: string; name: string; uid: string }): Promise<{ ip: string }> {
     const node = this.nodes.get(m.instanceId);
-    if (!node) throw new PodNetworkError(sandboxNetworkError(sandboxId(pod.uid, 0), IPAMD_UNAVAILABLE));
+    if (!node) throw new PodNetworkError(pluginAddError(IPAMD_UNAVAILABLE));
     return this.serial(node, async () => {
-      if (this.nodes.get(m.instanceId) !== node) throw new PodNetworkError(sandboxNetworkError(sandboxId(pod.uid, ++node.attempts), IPAMD_UNAVAILABLE));
+      if (this.nodes.get(m.instanceId) !== node) throw new PodNetworkError(pluginAddError(IPAMD_UNAVAILABLE));
       let ip = node.ds.assign(pod.uid, this.opts.clock.now());
       if (ip === undefined) {
         await this.topUp(node);
@@ -126,7 +124,7 @@ export class VpcCni implements PodNetwork {
       }
       if (ip === undefined) {
         this.log.warn({ node: m.nodeName, ns: pod.namespace, pod: pod.name, ...node.ds.stats() }, NO_AVAILABLE_IP_IN_DATASTORE);
-        throw new PodNetworkError(sandboxNetworkError(sandboxId(pod.uid, ++node.attempts), ADD_CMD_NO_IP));
+        throw new PodNetworkError(pluginAddError(ADD_CMD_NO_IP));
       }
       await this.topUp(node);
       return { ip };

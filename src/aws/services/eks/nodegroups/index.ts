@@ -22,8 +22,8 @@ export { asgNameOf, asgTags } from './model.js';
  * (DeleteCluster refuses clusters with node groups, so only leftovers of a crash) is removed
  * with its Auto Scaling group.
  */
-export function nodegroupsExtension(deps: { autoscaling: AutoScalingApi }): EksExtensionFactory {
-  const d: NodegroupDeps = { autoscaling: deps.autoscaling };
+export function nodegroupsExtension(deps: NodegroupDeps): EksExtensionFactory {
+  const d: NodegroupDeps = { autoscaling: deps.autoscaling, nodes: deps.nodes };
   return (rt) => {
     registerNodegroupMachine(rt, d);
     return {

@@ -1,0 +1,206 @@
+/**
+ * One EKS cluster's data plane, wired: the scheduler, the VPC CNI, and a kubelet for every EC2
+ * instance that belongs to the cluster (tag `kubernetes.io/cluster/<name>`, which Auto Scaling
+ * propagates from a managed node group's group). Every `syncMs` of the clock it compares the
+ * cluster's running instances with its kubelets: a new running instance boots a kubelet that joins
+ * as the instance role's session (mapped through access entries / aws-auth like any EKS token),
+ * an instance that stops running loses its kubelet and — terminated — its Node, as the AWS cloud
+ * controller manager deletes it. The default add-ons (aws-node, kube-proxy, CoreDNS) are applied
+ * once, as EKS installs them in a new cluster.
+ */
+import type { UserInfo } from '../apiserver/endpoints/types.js';
+import type { ApiServer } from '../apiserver/api-server.js';
+import type { EksIdentity } from '../aws/identity/index.js';
+import type { Ec2Api, InstanceInfo, SubnetInfo } from '../aws/services/contracts.js';
+import { nodegroupTable, type NodegroupRecord } from '../aws/services/eks/nodegroups/model.js';
+import { applyAddons, eksDefaultAddons } from '../dataplane/addons/index.js';
+import { CniConfigWatcher } from '../dataplane/cni/config-watcher.js';
+import { VpcCni } from '../dataplane/cni/vpc-cni.js';
+import type { SimulatedMachine } from '../dataplane/contracts.js';
+import { KubeletFleet } from '../dataplane/kubelet/fleet.js';
+import { isNotFound } from '../kubeclient/errors.js';
+import type { SharedInformers } from '../kubeclient/shared-informers.js';
+import type { KubeObject } from '../kubeclient/types.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import type { Store } from '../store/types.js';
+import { inProcessTransport } from './in-process-transport.js';
+import { instanceRoleIdentity, simulatedMachine } from './machines.js';
+import { subnetAddresses } from './subnet-addresses.js';
+
+/** What a server with EC2 gives its control planes so their clusters get nodes. */
+export interface DataPlaneDeps {
+  ec2: Ec2Api;
+  store: Store;
+  /** How often instances are matched with kubelets, in clock ms (default 1000). */
+  syncMs?: number;
+}
+
+export interface ClusterDataPlaneOptions {
+  api: ApiServer;
+  /** The cluster's shared informers (the controller manager's identity). */
+  informers: SharedInformers;
+  cluster: { account: string; region: string; name: string; /** "1.32" */ version: string; /** The API server's URL (kube-proxy's kubeconfig). */ endpoint: string };
+  deps: DataPlaneDeps;
+  /** The cluster's IAM → Kubernetes identity mapping (eksIdentityMapper). */
+  mapIdentity: (id: EksIdentity) => Promise<UserInfo | undefined>;
+  clock: Clock;
+  log: Logger;
+}
+
+const RUNNING = 'running';
+const SERVICE_CIDR = '10.100.0.0/16';
+
+interface Known {
+  machine: SimulatedMachine;
+  nodegroup?: string;
+}
+
+export class ClusterDataPlane {
+  private readonly scheduler: Scheduler;
+  private readonly cniConfig: CniConfigWatcher;
+  private readonly fleet: KubeletFleet;
+  private readonly network: VpcCni;
+  private readonly known = new Map<string, Known>();
+  private readonly subnets = new Map<string, SubnetInfo>();
+  /** Instance id → the role its kubelet speaks as (the node group's node role). */
+  private readonly roles = new Map<string, string>();
+  private cancel: (() => void) | undefined;
+  private syncing: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: ClusterDataPlaneOptions) {
+    const { informers, clock, log, cluster, deps } = opts;
+    this.scheduler = new Scheduler({ client: informers.client, informers, clock, log: log.child({ controller: 'scheduler' }) });
+    this.cniConfig = new CniConfigWatcher({ informers, log });
+    const nodes = informers.informer({ resource: { group: '', version: 'v1', resource: 'nodes' } });
+    const network = (this.network = new VpcCni({
+      addresses: subnetAddresses(deps.ec2, cluster.account, cluster.region),
+      clock,
+      log,
+      config: () => this.cniConfig.config(),
+      nodeMeta: (name) => {
+        const n = nodes.get(undefined, name);
+        return n && { labels: n.metadata?.labels ?? {}, annotations: n.metadata?.annotations ?? {} };
+      },
+    }));
+    this.fleet = new KubeletFleet({
+      informers,
+      clock,
+      log: log.child({ controller: 'kubelet' }),
+      network,
+      transportFor: (m) => inProcessTransport(opts.api, () => this.nodeUser(m)),
+    });
+  }
+
+  /** Starts everything; add-ons are applied in the background (idempotently). */
+  start(): void {
+    this.scheduler.start();
+    this.cniConfig.start();
+    this.fleet.start();
+    applyAddons(this.opts.informers.client, eksDefaultAddons({ region: this.opts.cluster.region, kubernetesVersion: this.opts.cluster.version, serviceIpv4Cidr: SERVICE_CIDR, endpoint: this.opts.cluster.endpoint, clusterName: this.opts.cluster.name })).catch((err: unknown) =>
+      this.opts.log.warn({ err }, 'default add-ons not applied'),
+    );
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancel?.();
+    await this.syncing;
+    await this.fleet.stop();
+    await this.cniConfig.stop();
+    await this.scheduler.stop();
+  }
+
+  /** The pod logs of a kubelet of this cluster (the API server's pods/log). */
+  get podLogs(): KubeletFleet['podLogs'] {
+    return this.fleet.podLogs.bind(this.fleet);
+  }
+
+  /** A node group's Ready nodes and its instances whose kubelets the cluster refused. */
+  nodegroupStatus(nodegroupName: string): { ready: number; failedToJoin: string[] } {
+    let ready = 0;
+    const failedToJoin: string[] = [];
+    const nodes = this.opts.informers.informer({ resource: { group: '', version: 'v1', resource: 'nodes' } });
+    for (const [id, k] of this.known) {
+      if (k.nodegroup !== nodegroupName) continue;
+      const state = this.fleet.machineState(id);
+      if (state?.phase === 'join-failed') failedToJoin.push(id);
+      const node = nodes.get(undefined, k.machine.nodeName) as KubeObject & { status?: { conditions?: { type: string; status: string }[] } } | undefined;
+      if (node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready++;
+    }
+    return { ready, failedToJoin };
+  }
+
+  private async nodeUser(m: SimulatedMachine): Promise<UserInfo | undefined> {
+    const role = this.roles.get(m.instanceId);
+    const id = role ? instanceRoleIdentity(this.opts.cluster.account, role, m.instanceId) : undefined;
+    return id ? this.opts.mapIdentity(id) : undefined;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.cancel = this.opts.clock.setTimer(ms, () => {
+      this.syncing = this.sync()
+        .catch((err) => this.opts.log.warn({ err }, 'instance sync failed'))
+        .finally(() => this.schedule(this.opts.deps.syncMs ?? 1000));
+    });
+  }
+
+  /** One pass: kubelets for new running instances, none for instances that stopped running. */
+  private async sync(): Promise<void> {
+    const { ec2 } = this.opts.deps;
+    const { account, region, name } = this.opts.cluster;
+    const instances = await ec2.instancesTagged(account, region, `kubernetes.io/cluster/${name}`);
+    const running = new Map<string, InstanceInfo>();
+    for (const i of instances) if (i.state === RUNNING) running.set(i.instanceId, i);
+    for (const [id, k] of this.known) {
+      if (running.has(id)) continue;
+      this.known.delete(id);
+      this.roles.delete(id);
+      this.fleet.removeMachine(id);
+      await this.network.detachMachine(k.machine);
+      const inst = instances.find((i) => i.instanceId === id);
+      if (!inst || inst.state === 'terminated' || inst.state === 'shutting-down') await this.deleteNode(k.machine.nodeName);
+    }
+    const nodegroups = new Map<string, NodegroupRecord | undefined>();
+    for (const [id, inst] of running) {
+      if (this.known.has(id)) continue;
+      const ngName = inst.tags['eks:nodegroup-name'];
+      let ng: NodegroupRecord | undefined;
+      if (ngName) {
+        if (!nodegroups.has(ngName)) nodegroups.set(ngName, (await nodegroupTable(this.opts.deps.store, { account, region }).get(`${name}/${ngName}`))?.value);
+        ng = nodegroups.get(ngName);
+      }
+      const machine = simulatedMachine(inst, region, await this.subnet(inst.subnetId), ng);
+      if (!machine) {
+        this.opts.log.warn({ instance: id, type: inst.instanceType }, 'instance type unknown; no kubelet');
+        continue;
+      }
+      if (ng) this.roles.set(id, ng.nodeRole);
+      this.known.set(id, { machine, nodegroup: ngName });
+      this.fleet.addMachine(machine);
+    }
+  }
+
+  private async subnet(id: string): Promise<SubnetInfo | undefined> {
+    let s = this.subnets.get(id);
+    if (!s) {
+      [s] = await this.opts.deps.ec2.describeSubnets(this.opts.cluster.account, this.opts.cluster.region, [id]);
+      if (s) this.subnets.set(id, s);
+    }
+    return s;
+  }
+
+  /** The cloud controller manager's part: a terminated instance's Node goes. */
+  private async deleteNode(nodeName: string): Promise<void> {
+    try {
+      await this.opts.informers.client.delete({ group: '', version: 'v1', resource: 'nodes', name: nodeName });
+      this.opts.log.info({ node: nodeName }, 'node of a terminated instance deleted');
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}
