@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { NodeSelectorTerm, PodSpec } from 'kubernetes-types/core/v1.js';
 import { CycleState, filterAll, fixture, makeNode, makePod, newPodInfo } from '../../test-helpers.test-helper.js';
 import { nodeAffinity } from './node-affinity.js';
 
 const nodes = () => fixture([makeNode('a', { zone: 'z1', labels: { disk: 'ssd', gen: '5' } }), makeNode('b', { zone: 'z2', labels: { gen: '3' } })]).infos;
 const NO = "UnschedulableAndUnresolvable: node(s) didn't match Pod's node affinity/selector";
-const req = (terms: object[]) => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } });
-const cases = [
+const req = (terms: NodeSelectorTerm[]) => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } });
+const cases: { name: string; spec: Partial<PodSpec>; want: Record<string, string> }[] = [
   { name: 'nodeSelector', spec: { nodeSelector: { disk: 'ssd' } }, want: { a: '', b: NO } },
   { name: 'In', spec: req([{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['z2'] }] }]), want: { a: NO, b: '' } },
   { name: 'NotIn and DoesNotExist', spec: req([{ matchExpressions: [{ key: 'disk', operator: 'DoesNotExist' }] }]), want: { a: NO, b: '' } },
