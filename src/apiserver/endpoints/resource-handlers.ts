@@ -78,8 +78,8 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
       const action = info.name && sub ? def.strategy.subresourceActions?.[sub] : undefined;
       if (action) {
         const body = decodeObject(req.body, req.headers['content-type']);
-        const answer = await action({ obj: gs.getEntry(ns, info.name!).obj, body, user: req.user, now: env.clock.now() });
-        return json(201, answer);
+        const answer = await action({ obj: gs.getEntry(ns, info.name!).obj, body, user: req.user, now: env.clock.now(), dryRun, storeFor: env.storeFor });
+        return json(answer.kind === 'Status' && typeof answer.code === 'number' ? answer.code : 201, answer);
       }
       if (info.name && sub && def.strategy.subresourceUpdates?.[sub]) {
         // A POST to a writable subresource (pods/binding): the body changes the stored object.

@@ -5,6 +5,7 @@
  * (shared/ARCHITECTURE.md rule 2, as kube-apiserver's registry/generic + rest strategies).
  */
 import type { FieldError } from '../../apimachinery/errors.js';
+import type { GenericStore } from './generic-store.js';
 
 export type { KObject, ObjectMeta, OwnerReference } from '../../apimachinery/object.js';
 import type { KObject } from '../../apimachinery/object.js';
@@ -43,7 +44,7 @@ export interface ResourceStrategy<T extends KObject = KObject> {
    * Subresources answered by a computation on POST, changing nothing stored (serviceaccounts/token
    * → a TokenRequest, pods/eviction → a delete): given the stored object and the request body.
    */
-  subresourceActions?: Record<string, (ctx: { obj: T; body: KObject; user: ReviewContext['user']; now: number }) => Promise<KObject>>;
+  subresourceActions?: Record<string, (ctx: SubresourceActionContext<T>) => Promise<KObject>>;
   /** Writable subresources besides status: copies what `sent` may change into `target` (a copy of the stored object). */
   subresourceUpdates?: Record<string, (target: T, sent: T) => void>;
   /** Status given on create is kept (nodes); otherwise a resource with a status subresource starts with none. */
@@ -58,6 +59,21 @@ export interface ResourceStrategy<T extends KObject = KObject> {
   prepareForDelete?(obj: T, ctx: StrategyContext): void;
   /** True while something besides metadata.finalizers holds a deleted object (e.g. namespace spec.finalizers). */
   deletionBlocked?(obj: T): boolean;
+}
+
+/**
+ * What a POST subresource action gets: the stored object, the request body, the caller, the
+ * request's dryRun, and the server's other generic stores (pods/eviction deletes the pod and writes
+ * its PodDisruptionBudget). An answer of kind Status carries its own HTTP code (as upstream's
+ * handlers send a returned Status with its code), anything else is 201.
+ */
+export interface SubresourceActionContext<T extends KObject = KObject> {
+  obj: T;
+  body: KObject;
+  user: ReviewContext['user'];
+  now: number;
+  dryRun: boolean;
+  storeFor(group: string, plural: string): GenericStore | undefined;
 }
 
 /** Who is asking, for `review` resources. */

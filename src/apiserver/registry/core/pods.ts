@@ -2,12 +2,13 @@
  * core/v1 pods, as pkg/registry/core/pod: defaults of the whole spec, creation status
  * (`Pending` plus the computed QoS class), the priority the Priority admission plugin would set,
  * pod-spec validation and the narrow set of fields an update may change, graceful deletion as
- * CheckGracefulDelete, the pods/binding write, and upstream's printer columns.
+ * CheckGracefulDelete, the pods/binding write, the pods/eviction action, and upstream's printer columns.
  */
 import { conflict, type FieldError } from '../../../apimachinery/errors.js';
 import { at, field } from '../define.js';
 import type { KObject, ResourceDef, ResourceStrategy } from '../resource.js';
 import { forbidden } from './field-errors.js';
+import { EVICTION_KIND, evictPod } from './pod-eviction.js';
 import { defaultPodOnly, defaultPodSpec } from './pod-defaults.js';
 import { podColumns } from './pod-printer.js';
 import { podQOSClass } from './pod-qos.js';
@@ -77,6 +78,8 @@ export const podStrategy = {
     if (phase === 'Failed' || phase === 'Succeeded') period = 0;
     return period < 0 ? 1 : period;
   },
+  /** pods/eviction (EvictionREST): see pod-eviction.ts. */
+  subresourceActions: { eviction: evictPod },
   subresourceUpdates: {
     /**
      * pods/binding (BindingREST.setPodNodeAndMetadata): `sent` is the Binding; the pod gets its
@@ -113,6 +116,7 @@ export const pods: ResourceDef = {
   shortNames: ['po'],
   categories: ['all'],
   subresources: { status: true },
+  subresourceKinds: { eviction: { ...EVICTION_KIND } },
   selectableFields: {
     'spec.nodeName': field('spec.nodeName'),
     'spec.restartPolicy': field('spec.restartPolicy'),
