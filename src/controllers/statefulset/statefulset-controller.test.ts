@@ -188,3 +188,12 @@ test('whenScaled=Delete hands a scaled-down claim to its pod; whenDeleted=Delete
     return JSON.stringify(c.metadata.ownerReferences?.map((r) => [r.kind, r.uid])) === JSON.stringify([['Pod', pod1.metadata.uid]]);
   }, { clock });
 });
+
+test("revision names are byte-for-byte upstream's (1.33 compatibility fixture: test-c77f6d978)", async () => {
+  await client.create(STS, {
+    metadata: { name: 'test' },
+    spec: { replicas: 0, selector: { matchLabels: { app: 'foo' } }, template: { metadata: { labels: { app: 'foo' }, annotations: { test: 'value' } }, spec: { containers: [{ name: 'test', image: 'test' }] } } },
+  } as KubeObject);
+  const s = await eventually(async () => (await get('test')).status?.updateRevision, { clock });
+  assert.equal(s, 'test-c77f6d978');
+});
