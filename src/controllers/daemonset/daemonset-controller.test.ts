@@ -12,6 +12,7 @@ import { silentLogger } from '../../lib/logger.js';
 import { startInProcessCluster, type InProcessCluster } from '../../server/in-process-transport.js';
 import { DaemonSetController, nodeChangeMatters } from './daemonset-controller.js';
 import { targetNodeName } from './placement.js';
+import { planRollingUpdate } from './rolling-update.js';
 
 const clock = new ManualClock();
 const ns = 'ds';
@@ -167,4 +168,17 @@ test('rolling update with maxUnavailable 1 replaces one pod at a time; revisions
     const rs = (await client.list<Obj<{ revision: number }>>(REVISIONS)).items;
     return rs.length === 2 && rs.find((r) => r.metadata.name === oldName)?.revision === 3;
   }, { clock });
+});
+
+test('planRollingUpdate with maxSurge starts new pods beside old ones, then retires the old ones', () => {
+  const ds: DaemonSet = { metadata: { name: 's' }, spec: { selector: {}, template: {}, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } } };
+  const nodes: Node[] = ['n1', 'n2'].map((name) => ({ metadata: { name } }));
+  const pod = (name: string, hash: string, ready: boolean): Pod => ({ metadata: { name, labels: { 'controller-revision-hash': hash } }, spec: { containers: [], nodeName: name.slice(0, 2) }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: '2020-01-01T00:00:00Z' }] } });
+  const judge = () => ({ shouldRun: true, shouldContinueRunning: true });
+  const old = new Map([['n1', [pod('n1-old', 'h1', true)]], ['n2', [pod('n2-old', 'h1', true)]]]);
+  assert.deepEqual(planRollingUpdate(ds, nodes, old, judge, 'h2', Date.now()), { podsToDelete: [], nodesToCreate: ['n1'] }, 'one surge pod at a time');
+  const surging = new Map([['n1', [pod('n1-old', 'h1', true), pod('n1-new', 'h2', false)]], ['n2', [pod('n2-old', 'h1', true)]]]);
+  assert.deepEqual(planRollingUpdate(ds, nodes, surging, judge, 'h2', Date.now()), { podsToDelete: [], nodesToCreate: [] }, 'waits for the new pod');
+  const ready = new Map([['n1', [pod('n1-old', 'h1', true), pod('n1-new', 'h2', true)]], ['n2', [pod('n2-old', 'h1', true)]]]);
+  assert.deepEqual(planRollingUpdate(ds, nodes, ready, judge, 'h2', Date.now()), { podsToDelete: ['n1-old'], nodesToCreate: ['n2'] });
 });
