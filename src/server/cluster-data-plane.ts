@@ -99,7 +99,8 @@ export class ClusterDataPlane {
     this.scheduler.start();
     this.cniConfig.start();
     this.fleet.start();
-    applyAddons(this.opts.informers.client, eksDefaultAddons({ region: this.opts.cluster.region, kubernetesVersion: this.opts.cluster.version, serviceIpv4Cidr: SERVICE_CIDR, endpoint: this.opts.cluster.endpoint, clusterName: this.opts.cluster.name })).catch((err: unknown) =>
+    // EKS installs these once; a failure is logged, never a reason for the cluster not to come up.
+    void (async () => applyAddons(this.opts.informers.client, eksDefaultAddons({ region: this.opts.cluster.region, kubernetesVersion: this.opts.cluster.version, serviceIpv4Cidr: SERVICE_CIDR, endpoint: this.opts.cluster.endpoint, clusterName: this.opts.cluster.name })))().catch((err: unknown) =>
       this.opts.log.warn({ err }, 'default add-ons not applied'),
     );
     this.schedule(0);

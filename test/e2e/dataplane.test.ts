@@ -32,7 +32,7 @@ after(async () => {
 function aws(...args: string[]) {
   const r = spawnSync('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], { encoding: 'utf8', env });
   assert.equal(r.status, 0, `aws ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout ? JSON.parse(r.stdout) : undefined;
+  return r.stdout.trimStart().startsWith('{') ? JSON.parse(r.stdout) : r.stdout;
 }
 const kubectlRaw = (...args: string[]) => spawnSync('kubectl', ['--kubeconfig', kubeconfig(), ...args], { encoding: 'utf8', env, timeout: 120_000 });
 function kubectl(...args: string[]): string {

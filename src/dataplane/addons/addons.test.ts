@@ -71,10 +71,13 @@ describe('EKS default add-ons', () => {
     assert.equal(created.metadata?.namespace, undefined);
   });
 
-  it('uses the region\'s image account, and knows 1.29–1.33 only', () => {
+  it('uses the region\'s image account; minors the table lacks get the nearest known one', () => {
     const cn = eksDefaultAddons({ region: 'cn-north-1', kubernetesVersion: '1.30', serviceIpv4Cidr: '172.20.0.0/16' });
     const ds = cn.find((o) => o.kind === 'DaemonSet') as DaemonSet;
     assert.equal(ds.spec?.template.spec?.containers[0]?.image, '918309763551.dkr.ecr.cn-north-1.amazonaws.com.cn/amazon-k8s-cni:v1.19.0-eksbuild.1');
-    assert.throws(() => eksDefaultAddons({ region: 'us-east-1', kubernetesVersion: '1.20', serviceIpv4Cidr: '10.100.0.0/16' }), /no default add-on versions/);
+    const imageOf = (version: string) => (eksDefaultAddons({ region: 'us-east-1', kubernetesVersion: version, serviceIpv4Cidr: '10.100.0.0/16' }).find((o) => o.kind === 'DaemonSet') as DaemonSet).spec?.template.spec?.containers[0]?.image;
+    assert.equal(imageOf('1.34'), imageOf('1.33'));
+    assert.equal(imageOf('1.20'), imageOf('1.29'));
+    assert.throws(() => eksDefaultAddons({ region: 'us-east-1', kubernetesVersion: 'latest', serviceIpv4Cidr: '10.100.0.0/16' }), /not a Kubernetes version: latest/);
   });
 });

@@ -24,12 +24,19 @@ export const ADDON_VERSIONS: Readonly<Record<string, AddonVersions>> = Object.fr
   '1.33': { vpcCni: 'v1.20.1-eksbuild.3', networkPolicyAgent: 'v1.2.2-eksbuild.1', kubeProxy: 'v1.33.5-minimal-eksbuild.2', coreDns: 'v1.12.1-eksbuild.2' },
 });
 
-/** The versions for a minor ("1.32" or "1.32.5"); throws for minors the table does not know. */
+/**
+ * The versions for a minor ("1.32" or "1.32.5"). A minor the table does not know yet (EKS adds one
+ * every few months) gets the nearest known minor's versions rather than a cluster without
+ * add-ons; a version that is not `major.minor…` at all throws.
+ */
 export function addonVersionsFor(kubernetesVersion: string): AddonVersions {
-  const minor = kubernetesVersion.split('.').slice(0, 2).join('.');
-  const v = ADDON_VERSIONS[minor];
-  if (!v) throw new Error(`no default add-on versions for Kubernetes ${kubernetesVersion} (known: ${Object.keys(ADDON_VERSIONS).join(', ')})`);
-  return v;
+  const m = /^v?(\d+)\.(\d+)/.exec(kubernetesVersion);
+  if (!m) throw new Error(`not a Kubernetes version: ${kubernetesVersion}`);
+  const wanted = Number(m[2]);
+  const exact = ADDON_VERSIONS[`${m[1]}.${m[2]}`];
+  if (exact) return exact;
+  const nearest = Object.keys(ADDON_VERSIONS).sort((a, b) => Math.abs(Number(a.split('.')[1]) - wanted) - Math.abs(Number(b.split('.')[1]) - wanted) || Number(b.split('.')[1]) - Number(a.split('.')[1]))[0]!;
+  return ADDON_VERSIONS[nearest]!;
 }
 
 /** Regions whose EKS add-on images live in an account other than 602401143452 (add-ons-images page). */
