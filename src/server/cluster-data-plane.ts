@@ -12,13 +12,15 @@ import type { UserInfo } from '../apiserver/endpoints/types.js';
 import type { ApiServer } from '../apiserver/api-server.js';
 import type { EksIdentity } from '../aws/identity/index.js';
 import type { Ec2Api, InstanceInfo, SubnetInfo } from '../aws/services/contracts.js';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { nodegroupTable, type NodegroupRecord } from '../aws/services/eks/nodegroups/model.js';
+import { eksTables } from '../aws/services/eks/state.js';
 import { applyAddons, eksDefaultAddons } from '../dataplane/addons/index.js';
 import { CniConfigWatcher } from '../dataplane/cni/config-watcher.js';
 import { VpcCni } from '../dataplane/cni/vpc-cni.js';
 import type { SimulatedMachine } from '../dataplane/contracts.js';
 import { KubeletFleet } from '../dataplane/kubelet/fleet.js';
-import { isNotFound } from '../kubeclient/errors.js';
+import { isAlreadyExists, isConflict, isNotFound } from '../kubeclient/errors.js';
 import type { SharedInformers } from '../kubeclient/shared-informers.js';
 import type { KubeObject } from '../kubeclient/types.js';
 import type { Clock } from '../lib/clock.js';
@@ -66,6 +68,8 @@ export class ClusterDataPlane {
   private readonly subnets = new Map<string, SubnetInfo>();
   /** Instance id → the role its kubelet speaks as (the node group's node role). */
   private readonly roles = new Map<string, string>();
+  /** Node roles already mapped in aws-auth by this process. */
+  private readonly mappedRoles = new Set<string>();
   private cancel: (() => void) | undefined;
   private syncing: Promise<void> | undefined;
   private stopped = false;
@@ -180,10 +184,55 @@ export class ClusterDataPlane {
         this.opts.log.warn({ instance: id, type: inst.instanceType }, 'instance type unknown; no kubelet');
         continue;
       }
-      if (ng) this.roles.set(id, ng.nodeRole);
+      if (ng) {
+        this.roles.set(id, ng.nodeRole);
+        await this.mapNodeRole(ng.nodeRole);
+      }
       this.known.set(id, { machine, nodegroup: ngName });
       this.fleet.addMachine(machine);
     }
+  }
+
+  /**
+   * In the CONFIG_MAP authentication mode EKS maps a managed node group's role in
+   * `kube-system/aws-auth` (in the API modes it makes an access entry instead), so its nodes
+   * can join: `system:node:{{EC2PrivateDNSName}}` in system:bootstrappers and system:nodes.
+   */
+  private async mapNodeRole(roleArn: string): Promise<void> {
+    if (this.mappedRoles.has(roleArn)) return;
+    const { account, region, name } = this.opts.cluster;
+    const cluster = (await eksTables(this.opts.deps.store, { account, region }).clusters.get(name))?.value;
+    if (cluster?.accessConfig.authenticationMode !== 'CONFIG_MAP') {
+      this.mappedRoles.add(roleArn);
+      return;
+    }
+    const client = this.opts.informers.client;
+    const ref = { group: '', version: 'v1', resource: 'configmaps', namespace: 'kube-system', name: 'aws-auth' };
+    const entry = { groups: ['system:bootstrappers', 'system:nodes'], rolearn: roleArn, username: 'system:node:{{EC2PrivateDNSName}}' };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let cm: KubeObject & { data?: Record<string, string> };
+      try {
+        cm = await client.get(ref);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        try {
+          await client.create(ref, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system' }, data: { mapRoles: toYaml([entry]) } } as KubeObject);
+          break;
+        } catch (e) {
+          if (isAlreadyExists(e)) continue;
+          throw e;
+        }
+      }
+      const roles = (parseYaml(cm.data?.mapRoles ?? '') as { rolearn?: string }[] | null) ?? [];
+      if (Array.isArray(roles) && roles.some((r) => r.rolearn === roleArn)) break;
+      try {
+        await client.update(ref, { ...cm, data: { ...cm.data, mapRoles: toYaml([...(Array.isArray(roles) ? roles : []), entry]) } });
+        break;
+      } catch (e) {
+        if (!isConflict(e)) throw e;
+      }
+    }
+    this.mappedRoles.add(roleArn);
   }
 
   private async subnet(id: string): Promise<SubnetInfo | undefined> {

@@ -355,7 +355,7 @@ it('boto3: a cluster\'s whole life through every EKS waiter and paginator, and e
   assert.equal(out.other.updating, 'UPDATING');
   assert.equal(out.other.clusterUpdate, 'Successful');
   assert.deepEqual(out.other.tags, { team: 'e2e', stage: 'test' });
-  assert.deepEqual(out.other.accessEntries.length, 3, 'the creator (bootstrapClusterCreatorAdminPermissions) and two roles');
+  assert.deepEqual(out.other.accessEntries.length, 4, 'the creator (bootstrapClusterCreatorAdminPermissions), two roles, and the EC2_LINUX entry EKS makes for the node groups\' role');
   assert.deepEqual(out.other.viewerList, ['extra-0', 'extra-1', 'extra-2', 'extra-3', 'life']);
   assert.equal(out.other.sessionList, 5);
   assert.equal(out.other.sessionWho, 'arn:aws:sts::000000000000:assumed-role/eks-admin/e2e');

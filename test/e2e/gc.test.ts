@@ -17,7 +17,10 @@ describe('garbage collection and namespaces', () => {
     const r = s.kubectl(['apply', '-f', '-'], yaml);
     assert.equal(r.code, 0, r.stderr);
   };
-  /** A Deployment and a ReplicaSet it owns (no workload controllers run in this slice). */
+  /**
+   * A Deployment and a ReplicaSet it owns. The RS carries the selector's labels: the deployment
+   * controller would otherwise release it, as upstream's does.
+   */
   const ownerWithDependent = (name: string) => {
     apply(`apiVersion: apps/v1
 kind: Deployment
@@ -33,6 +36,7 @@ spec:
 kind: ReplicaSet
 metadata:
   name: ${name}-rs
+  labels: {app: ${name}}
   ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: ${name}, uid: ${uid}, controller: true, blockOwnerDeletion: true}]
 spec:
   selector: {matchLabels: {app: ${name}}}

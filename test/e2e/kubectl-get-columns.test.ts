@@ -417,7 +417,8 @@ describe('kubectl get column headers', () => {
     assert.match(ok('get', 'svc', 'hdr'), /^hdr\s+ClusterIP\s+10\.100\.\d+\.\d+\s+<none>\s+80\/TCP\s+\d+s$/m);
     assert.match(ok('get', 'pdb', 'hdr'), /^hdr\s+1\s+N\/A\s+0\s+\d+s$/m);
     assert.match(ok('get', 'cronjob', 'hdr'), /^hdr\s+\*\/5 \* \* \* \*\s+<none>\s+False\s+0\s+<none>\s+\d+s$/m);
-    assert.match(ok('get', 'job', 'hdr'), /^hdr\s+Running\s+0\/1\s+\d+s$/m);
+    // The job controller marks a suspended Job with the Suspended condition, which kubectl prints.
+    assert.match(ok('get', 'job', 'hdr'), /^hdr\s+Suspended\s+0\/1\s+\d+s$/m);
     assert.match(ok('get', 'hpa', 'hdr'), /^hdr\s+Deployment\/hdr\s+cpu: <unknown>\/80%\s+1\s+3\s+0\s+\d+s$/m);
     assert.match(ok('get', 'ev'), /^\d+\w+\s+Normal\s+Testing\s+configmap\/hdr\s+hello$/m);
     assert.match(ok('get', 'role', 'hdr'), /^hdr\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
