@@ -10,7 +10,8 @@
  * over 5,000 nodes is a few label lookups per node.
  */
 import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
-import type { Affinity, Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Affinity, Node, NodeSelectorTerm, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import { findUntoleratedTaint, specMatchesNodeSelectorAndAffinity } from '../../apimachinery/node-matching.js';
 
 /** The field key daemon pods are pinned with (metav1.ObjectNameField). */
 export const NODE_NAME_FIELD = 'metadata.name';
@@ -54,65 +55,8 @@ export function addDaemonPodTolerations(spec: PodSpec): void {
   if (spec.hostNetwork) exists('node.kubernetes.io/network-unavailable', 'NoSchedule');
 }
 
-/** Whether `t` tolerates `taint` (Toleration.ToleratesTaint). */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
-
 function untolerated(taints: readonly Taint[], tolerations: readonly Toleration[], effects: readonly string[]): boolean {
-  return taints.some((taint) => effects.includes(taint.effect) && !tolerations.some((t) => toleratesTaint(t, taint)));
-}
-
-function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || values.length !== 1 || !/^-?\d+$/.test(value) || !/^-?\d+$/.test(values[0]!)) return false;
-      const have = BigInt(value);
-      const want = BigInt(values[0]!);
-      return r.operator === 'Gt' ? have > want : have < want;
-    }
-    default:
-      return false;
-  }
-}
-
-/** A term holds when all its expressions and fields do; an empty term matches nothing (nodeaffinity). */
-function termMatches(term: NodeSelectorTerm, node: Node): boolean {
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (exprs.length + fields.length === 0) return false;
-  const labels = node.metadata?.labels ?? {};
-  if (!exprs.every((r) => requirementMatches(r, Object.hasOwn(labels, r.key) ? labels[r.key] : undefined))) return false;
-  // Only metadata.name is a supported field, with In/NotIn.
-  return fields.every((r) => r.key === NODE_NAME_FIELD && (r.operator === 'In' || r.operator === 'NotIn') && requirementMatches(r, node.metadata?.name));
-}
-
-/** Whether the pod spec's nodeSelector and required node affinity admit `node` (GetRequiredNodeAffinity(pod).Match). */
-export function requiredNodeAffinityMatches(spec: PodSpec, node: Node): boolean {
-  const labels = node.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (!required) return true;
-  return (required.nodeSelectorTerms ?? []).some((t) => termMatches(t, node));
+  return findUntoleratedTaint(taints, tolerations, effects) !== undefined;
 }
 
 /** A DaemonSet's placement rules, ready to judge nodes (NodeShouldRunDaemonPod). */
@@ -127,7 +71,7 @@ export class DaemonPlacement {
   judge(node: Node): NodeVerdict {
     const name = node.metadata?.name;
     if (this.spec.nodeName && this.spec.nodeName !== name) return { shouldRun: false, shouldContinueRunning: false };
-    if (!requiredNodeAffinityMatches(this.spec, node)) return { shouldRun: false, shouldContinueRunning: false };
+    if (!specMatchesNodeSelectorAndAffinity(this.spec, node)) return { shouldRun: false, shouldContinueRunning: false };
     const taints = node.spec?.taints ?? [];
     const tolerations = this.spec.tolerations ?? [];
     if (untolerated(taints, tolerations, ['NoSchedule', 'NoExecute'])) return { shouldRun: false, shouldContinueRunning: !untolerated(taints, tolerations, ['NoExecute']) };

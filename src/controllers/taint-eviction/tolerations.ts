@@ -4,21 +4,7 @@
  * getMinTolerationTime).
  */
 import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
-
-/** Toleration.ToleratesTaint: effect (empty matches all), key (empty matches all with Exists), operator. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? '') {
-    case 'Exists':
-      return true;
-    case '':
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
+import { tolerates } from '../../apimachinery/node-matching.js';
 
 /**
  * GetMatchingTolerations: whether every taint is tolerated, and the first toleration matching each
@@ -27,7 +13,7 @@ export function toleratesTaint(t: Toleration, taint: Taint): boolean {
 export function matchingTolerations(taints: readonly Taint[], tolerations: readonly Toleration[]): { all: boolean; used: Toleration[] } {
   const used: Toleration[] = [];
   for (const taint of taints) {
-    const t = tolerations.find((x) => toleratesTaint(x, taint));
+    const t = tolerations.find((x) => tolerates(x, taint));
     if (!t) return { all: false, used: [] };
     used.push(t);
   }

@@ -4,7 +4,7 @@
  * the best node gets 100.
  */
 import type { Handle } from '../../handle.js';
-import { podMatchesNodeSelectorAndAffinity, termMatches } from '../../node-selection.js';
+import { podMatchesNodeSelectorAndAffinity, termMatches } from '../../../apimachinery/node-matching.js';
 import { SKIP, unresolvable, type FilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../types.js';
 import { defaultNormalizeScore, NODE_ADD_UPDATE } from '../helper.js';
 

@@ -3,7 +3,7 @@
  * node.kubernetes.io/unschedulable:NoSchedule taint (plugins/nodeunschedulable).
  */
 import type { Handle } from '../../handle.js';
-import { tolerates } from '../../node-selection.js';
+import { tolerates } from '../../../apimachinery/node-matching.js';
 import { unresolvable, type FilterPlugin } from '../../types.js';
 import { NODE_ADD_UPDATE } from '../helper.js';
 

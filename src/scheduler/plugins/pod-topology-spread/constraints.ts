@@ -9,7 +9,7 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { matches, selectorFromLabelSelector, type LabelRequirement, type LabelSelector, type MetaLabelSelector } from '../../../apimachinery/labels.js';
 import type { Listers } from '../../handle.js';
-import { findUntoleratedTaint, podMatchesNodeSelectorAndAffinity } from '../../node-selection.js';
+import { findUntoleratedTaint, podMatchesNodeSelectorAndAffinity } from '../../../apimachinery/node-matching.js';
 
 export interface SpreadConstraint {
   maxSkew: number;

@@ -5,7 +5,7 @@
  */
 import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import type { Handle } from '../../handle.js';
-import { findUntoleratedTaint, tolerates } from '../../node-selection.js';
+import { findUntoleratedTaint, tolerates } from '../../../apimachinery/node-matching.js';
 import { unresolvable, type FilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../types.js';
 import { defaultNormalizeScore, NODE_ADD_UPDATE } from '../helper.js';
 

@@ -8,7 +8,7 @@
  */
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1.js';
 import type { Handle } from '../../handle.js';
-import { nodeSelectorMatches } from '../../node-selection.js';
+import { nodeSelectorMatches } from '../../../apimachinery/node-matching.js';
 import type { PodInfo } from '../../pod-info.js';
 import { SKIP, asError, unresolvable, type CycleState, type FilterPlugin, type PreBindPlugin, type PreFilterPlugin } from '../../types.js';
 import { NODE_ADD_UPDATE } from '../helper.js';
