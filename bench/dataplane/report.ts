@@ -21,12 +21,8 @@ export interface Phase {
   target: number;
 }
 
-export interface DataPlaneBenchResults {
-  date: string;
-  command: string;
-  commit: string;
-  machine: { cores: number; cpu: string; node: string };
-  load: { start: number[]; end: number[] };
+/** One size's run (one child process). */
+export interface SizeResult {
   nodes: number;
   podsPerNode: number;
   deployments: number;
@@ -35,12 +31,21 @@ export interface DataPlaneBenchResults {
   maxPods: number;
   security: boolean;
   timings: Record<string, number>;
+  load: { start: number[]; end: number[] };
   phases: Phase[];
   /** All pods Running+Ready ÷ time from the first Deployment created to the last pod Ready. */
   podsPerSecond: number | undefined;
   complete: boolean;
   timeoutMs: number;
   memory: { peakRssMiB: number; rssMiB: number; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number; gc: boolean };
+}
+
+export interface DataPlaneBenchResults {
+  date: string;
+  command: string;
+  commit: string;
+  machine: { cores: number; cpu: string; node: string };
+  sizes: SizeResult[];
   notes: string[];
 }
 
@@ -49,20 +54,25 @@ const s = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000)
 
 export function renderSection(r: DataPlaneBenchResults): string {
   const L: string[] = [BEGIN, '## Data plane: nodes Ready and pods Running', ''];
+  const first = r.sizes[0];
   L.push(`- Command: \`${r.command}\``);
   L.push(`- Date: ${r.date.slice(0, 19).replace('T', ' ')} UTC, commit ${r.commit}; ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}`);
-  L.push(`- Load average (1/5/15 min) at start ${r.load.start.map((x) => x.toFixed(2)).join(' / ')}, at end ${r.load.end.map((x) => x.toFixed(2)).join(' / ')} — the machine is shared with other work; numbers taken under load are pessimistic.`);
+  L.push(`- Load average (1/5/15 min) at each size's start and end: ${r.sizes.map((z) => `${n(z.nodes)} nodes ${z.load.start.map((x) => x.toFixed(2)).join('/')} → ${z.load.end.map((x) => x.toFixed(2)).join('/')}`).join('; ')} — the machine is shared with other work; numbers taken under load are pessimistic.`);
   L.push(
-    `- Setup: one process, real clock. In-process API server on the memory store ${r.security ? "with the EKS cluster's authorization (node authorizer, RBAC) and admission chain (NodeRestriction …), as src/server/control-planes.ts builds it" : 'without authorization or admission'}; every controller of src/controllers/manager.ts (startControllers) and the scheduler on one SharedInformers; the VPC CNI (src/dataplane/cni) over in-memory subnets (a /16 in each of 3 AZs, default aws-node settings: secondary IPs, WARM_ENI_TARGET=1); a KubeletFleet whose kubelets each write as \`system:node:<name>\` through their own in-process transport. No HTTPS, no EC2/IAM layer: machines are given to the fleet directly.`,
+    `- Setup: each size in its own process, real clock. In-process API server on the memory store ${first?.security ? "with the EKS cluster's authorization (node authorizer, RBAC) and admission chain (NodeRestriction …), as src/server/control-planes.ts builds it" : '**without** authorization or admission'}; every controller of src/controllers/manager.ts (startControllers) and the scheduler on one SharedInformers; the VPC CNI (src/dataplane/cni) over in-memory subnets (a /16 in each of 3 AZs, default aws-node settings: secondary IPs, WARM_ENI_TARGET=1); a KubeletFleet whose kubelets each write as \`system:node:<name>\` through their own in-process transport. No HTTPS, no EC2/IAM layer: machines are handed to the fleet directly.`,
   );
-  L.push(`- Workload: ${n(r.nodes)} machines (${r.instanceType}, max pods ${r.maxPods}) added at once; when all Nodes are Ready, ${r.deployments} Deployments of ${n(r.replicasPerDeployment)} replicas (${n(r.nodes * r.podsPerNode)} pods; pause image, 100m CPU / 128 MiB requests) created.`);
-  L.push(`- Kubelet timings (quick, not the defaults): ${Object.entries(r.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')}.`);
-  L.push(`- Memory: after all pods are Running, ${r.memory.gc ? 'after a full GC (--expose-gc)' : 'without a forced GC (run with --expose-gc for one)'}. Peak RSS is the process's maxRSS.`, '');
-  L.push('| Phase | Reached | At (from start) | Phase time |', '|---|---|---|---|');
-  for (const p of r.phases) L.push(`| ${p.name} | ${n(p.reached)} / ${n(p.target)} | ${s(p.atMs)} | ${s(p.durationMs)} |`);
+  if (first) {
+    L.push(`- Workload: N ${first.instanceType} machines (max pods ${first.maxPods}) added at once; when every Node is Ready, ${first.deployments} Deployments totalling N × ${first.podsPerNode} replicas created one after another (pause image, 100m CPU / 128 MiB requests; no spread constraints of their own, so the scheduler's default PodTopologySpread constraints apply).`);
+    L.push(`- Kubelet timings (quick, not the defaults): ${Object.entries(first.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')}; the rest default (lease renewal 10 s).`);
+    L.push(`- Phase times: Nodes Ready from the machines added; pods bound from the first Deployment created; Running+Ready from the last binding. Pods/s: all pods ÷ (first Deployment created → last pod Ready). Memory after the run, ${first.memory.gc ? 'after a full GC (--expose-gc)' : 'without a forced GC (run with --expose-gc for one)'}; peak RSS is the process's maxRSS.`, '');
+  }
+  L.push('| Nodes | Pods | Deployments × replicas | Nodes Ready | Pods bound | Pods Running+Ready | Total | Pods/s | Peak RSS | RSS / heap used after |', '|---|---|---|---|---|---|---|---|---|---|');
+  for (const z of r.sizes) {
+    const cell = (p: Phase | undefined) => (p === undefined ? '—' : p.durationMs !== undefined ? s(p.durationMs) : `not reached: ${n(p.reached)} / ${n(p.target)} at ${s(z.timeoutMs)}`);
+    const [ready, bound, running] = [z.phases[0], z.phases[1], z.phases[2]];
+    L.push(`| ${n(z.nodes)} | ${n(z.nodes * z.podsPerNode)} | ${z.deployments} × ${n(z.replicasPerDeployment)} | ${cell(ready)} | ${cell(bound)} | ${cell(running)} | ${z.complete ? s(running?.atMs) : `**not complete** in ${s(z.timeoutMs)}`} | ${z.podsPerSecond === undefined ? '—' : n(z.podsPerSecond)} | ${n(z.memory.peakRssMiB)} MiB | ${n(z.memory.rssMiB)} / ${n(z.memory.heapUsedMiB)} MiB |`);
+  }
   L.push('');
-  L.push(`- ${r.complete ? 'All pods Running and Ready' : `**Not complete** within the ${s(r.timeoutMs)} limit`}; pods Running+Ready per second (first Deployment created → last pod Ready): ${r.podsPerSecond === undefined ? '—' : n(r.podsPerSecond)}.`);
-  L.push(`- Memory: peak RSS ${n(r.memory.peakRssMiB)} MiB; settled RSS ${n(r.memory.rssMiB)} MiB, heap used ${n(r.memory.heapUsedMiB)} MiB of ${n(r.memory.heapTotalMiB)} MiB, external ${n(r.memory.externalMiB)} MiB.`);
   for (const note of r.notes) L.push(`- ${note}`);
   L.push('', END);
   return L.join('\n');

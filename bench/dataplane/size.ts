@@ -1,19 +1,13 @@
 /**
- * Issue 6's data-plane figure: the time for N nodes and N × 30 pods to be all Running, and the
- * process's memory for them.
+ * One size of the data-plane bench, run by bench/dataplane/run.ts in a child process of its own
+ * (so the memory it reports is this size's alone): N m5.2xlarge machines, then Deployments
+ * totalling N × pods-per-node replicas, timed phase by phase until every pod is Running and
+ * Ready or the time limit passes. Progress goes to stdout; the last line is `RESULT <json>`
+ * (a SizeResult).
  *
- *   node --expose-gc --import tsx bench/dataplane/run.ts [--nodes 1000] [--pods-per-node 30] [--deployments 30] [--timeout-s 270] [--no-security] [--no-doc]
- *
- * One process, real clock: an API server on the memory store (with the EKS cluster's
- * authorization and admission unless --no-security), every registered controller, the scheduler,
- * the VPC CNI over in-memory /16 subnets in 3 AZs, and a KubeletFleet whose kubelets write as
- * `system:node:<name>`. N m5.2xlarge machines are added at once; the clock runs from then until
- * every Node is Ready; then Deployments totalling N × pods-per-node replicas are created and the
- * clock runs until every pod is bound, then Running and Ready. Results go to stdout and, unless
- * --no-doc, into docs/benchmarks.md between the `bench:dataplane` markers.
+ *   node --expose-gc --import tsx bench/dataplane/size.ts --nodes 200 [--pods-per-node 30] [--deployments 100] [--timeout-s 220] [--no-security]
  */
-import { spawnSync } from 'node:child_process';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
@@ -38,17 +32,15 @@ import { inProcessTransport } from '../../src/server/in-process-transport.js';
 import { machineShape } from '../../src/server/machines.js';
 import { kubernetesVersion } from '../../src/server/version.js';
 import { openMemoryStore } from '../../src/store/memory/memory-store.js';
-import { renderSection, updateDoc, type DataPlaneBenchResults, type Phase } from './report.js';
+import type { Phase, SizeResult } from './report.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const { values: args } = parseArgs({
   options: {
-    nodes: { type: 'string', default: '1000' },
+    nodes: { type: 'string', default: '200' },
     'pods-per-node': { type: 'string', default: '30' },
-    deployments: { type: 'string', default: '30' },
-    'timeout-s': { type: 'string', default: '270' },
+    deployments: { type: 'string', default: '100' },
+    'timeout-s': { type: 'string', default: '220' },
     'no-security': { type: 'boolean', default: false },
-    'no-doc': { type: 'boolean', default: false },
   },
 });
 const NODES = Number(args.nodes);
@@ -222,7 +214,9 @@ if (ok) {
     });
   }
   out(`${DEPLOYMENTS} Deployments created (${TOTAL} replicas)`);
-  const status = () => `pods bound ${bound.size}, Running+Ready ${running.size} / ${TOTAL} (pods in store ${podInformer.list().length - 0})`;
+  const unschedulable = () => podInformer.list().filter((p) => p.metadata?.namespace === 'bench' && p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')).length;
+  const tainted = () => nodeInformer.list().filter((n) => n.spec?.taints?.length).length;
+  const status = () => `nodes Ready ${readyNodes.size} (tainted ${tainted()}), unschedulable ${unschedulable()}, pods bound ${bound.size}, Running+Ready ${running.size} / ${TOTAL} (pods created ${podInformer.list().filter((p) => p.metadata?.namespace === 'bench').length})`;
   ok = await until(() => bound.size >= TOTAL, deadline, status);
   phase('Pods bound', podsStart, ok, bound.size, TOTAL);
   const boundAt = performance.now();
@@ -245,12 +239,7 @@ const mem = process.memoryUsage();
 clearInterval(sampler);
 peakRss = Math.max(peakRss, mem.rss, process.resourceUsage().maxRSS * 1024);
 const MiB = 2 ** 20;
-const results: DataPlaneBenchResults = {
-  date: new Date().toISOString(),
-  command: `node ${gc ? '--expose-gc ' : ''}--import tsx bench/dataplane/run.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
-  commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim(),
-  machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
-  load: { start: loadStart, end: loadEnd },
+const results: SizeResult = {
   nodes: NODES,
   podsPerNode: PER_NODE,
   deployments: DEPLOYMENTS,
@@ -259,15 +248,15 @@ const results: DataPlaneBenchResults = {
   maxPods,
   security: SECURITY,
   timings: TIMINGS as Record<string, number>,
+  load: { start: loadStart, end: loadEnd },
   phases,
   podsPerSecond: podsStart !== undefined && lastReady !== undefined ? (TOTAL / (lastReady - podsStart)) * 1000 : undefined,
   complete: lastReady !== undefined,
   timeoutMs: TIMEOUT_MS,
   memory: { peakRssMiB: peakRss / MiB, rssMiB: mem.rss / MiB, heapUsedMiB: mem.heapUsed / MiB, heapTotalMiB: mem.heapTotal / MiB, externalMiB: mem.external / MiB, gc: gc !== undefined },
-  notes: [],
 };
-out(`${results.complete ? 'complete' : 'NOT complete'}; ${results.podsPerSecond?.toFixed(0) ?? '—'} pods/s; peak RSS ${results.memory.peakRssMiB.toFixed(0)} MiB, settled RSS ${results.memory.rssMiB.toFixed(0)} MiB, heap ${results.memory.heapUsedMiB.toFixed(0)} MiB${gc ? ' (after gc)' : ''}`);
-if (!args['no-doc']) out(`written to ${updateDoc(renderSection(results))}`);
+out(`${results.complete ? 'complete' : 'NOT complete'}; ${results.podsPerSecond?.toFixed(0) ?? '—'} pods/s; peak RSS ${results.memory.peakRssMiB.toFixed(0)} MiB, settled RSS ${results.memory.rssMiB.toFixed(0)} MiB, heap ${results.memory.heapUsedMiB.toFixed(0)} MiB of ${results.memory.heapTotalMiB.toFixed(0)}, external ${results.memory.externalMiB.toFixed(0)} MiB${gc ? ' (after gc)' : ''}`);
+process.stdout.write(`RESULT ${JSON.stringify(results)}\n`);
 
 await fleet.stop();
 await scheduler.stop();
