@@ -4,13 +4,28 @@
  * the shared store, its bootstrap objects and controllers. What identifies a control plane (port,
  * certificates) is stored, so a restarted server brings every cluster back with the same
  * endpoint and CA; `start()` does that before EKS's reconciler runs.
+ *
+ * Each control plane also enforces its EKS cluster's settings, followed live from the cluster
+ * record ({@link ClusterSettings}): Secrets envelope-encrypted with the `encryptionConfig` KMS
+ * key ({@link SecretsEncryption}, a decorator of the store the API server is given), the endpoint
+ * access rules on every connection ({@link guardEndpointAccess}: loopback source addresses stand
+ * for the internet and 127.1.0.0/16 for the VPC), and the audit log while `logging` enables the
+ * `audit` type ({@link ClusterAuditLog}, events from {@link Auditor} around the HTTPS front).
  */
 import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import type https from 'node:https';
 import { ApiServer } from '../apiserver/api-server.js';
 import { createHttpsServer } from '../apiserver/http/https-server.js';
 import { builtinIndexes, builtinResources } from '../apiserver/registry/builtin.js';
+import { Auditor } from '../apiserver/audit/auditor.js';
+import { DEFAULT_AUDIT_POLICY, type AuditPolicy } from '../apiserver/audit/policy.js';
+import { parseRequestInfo } from '../apiserver/endpoints/request-info.js';
+import type { ApiRequest } from '../apiserver/endpoints/types.js';
+import { internalError } from '../apimachinery/errors.js';
 import type { IamState } from '../aws/identity/index.js';
+import type { ClusterRecord } from '../aws/services/eks/state.js';
+import type { KmsApi } from '../aws/services/kms/index.js';
 import type { ControlPlaneCluster, ControlPlaneEndpoint, ControlPlaneProvider } from '../aws/services/eks/control-plane.js';
 import { Table } from '../aws/state/table.js';
 import type { NodegroupNodes } from '../aws/services/eks/nodegroups/model.js';
@@ -22,7 +37,11 @@ import type { Logger } from '../lib/logger.js';
 import { createCA, issueServerCert, type CertKeyPair } from '../lib/pki.js';
 import type { Store } from '../store/types.js';
 import { createSigningKey } from '../apiserver/serviceaccount/index.js';
+import { auditLogPath, ClusterAuditLog, loadAuditPolicy } from './audit-log.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { ClusterSettings } from './cluster-settings.js';
+import { DEFAULT_ENDPOINT_ACCESS, guardEndpointAccess } from './endpoint-access.js';
+import { SecretsEncryption } from './secrets-encryption.js';
 import { clusterSecurity } from './cluster-security.js';
 import { setUpClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { eksIdentityMapper, eksTokenAuthenticator } from './eks-identity.js';
@@ -60,6 +79,10 @@ export interface ControlPlanesOptions {
   host?: string;
   /** Gives every cluster a data plane (kubelets for its instances, scheduler, VPC CNI). */
   dataPlane?: DataPlaneDeps;
+  /** KMS, for clusters whose `encryptionConfig` envelope-encrypts Secrets (without it such clusters store Secrets in plaintext). */
+  kms?: KmsApi;
+  /** The data directory: audit logs go under `audit/` there (no audit log without it). */
+  dataDir?: string;
 }
 
 export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
@@ -68,10 +91,12 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
   /** `account/region/name` → cluster id, for lookups by EKS name. */
   private readonly ids = new Map<string, string>();
   private readonly host: string;
+  private readonly auditPolicy: AuditPolicy;
 
   constructor(private readonly opts: ControlPlanesOptions) {
     this.records = new Table(opts.store, { service: 'eksplane', account: 'all-accounts', type: 'control-planes' });
     this.host = opts.host ?? '127.0.0.1';
+    this.auditPolicy = opts.dataDir ? loadAuditPolicy(opts.dataDir, opts.log) : DEFAULT_AUDIT_POLICY;
   }
 
   /** Brings back every recorded control plane (after a restart). */
@@ -163,9 +188,35 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
   private async bringUp(rec: ControlPlaneRecord): Promise<Running> {
     const { store, clock, iam } = this.opts;
     const log = this.opts.log.child({ cluster: rec.name, account: rec.account, region: rec.region });
+    const settings = new ClusterSettings(store, rec, log);
+    const encryption = this.opts.kms && new SecretsEncryption(store, { kms: this.opts.kms, account: rec.account, region: rec.region, clusterPrefix: keyPrefix(rec.id), log });
+    const auditLog = this.opts.dataDir ? new ClusterAuditLog(auditLogPath(this.opts.dataDir, rec), log) : undefined;
+    const apply = (c: ClusterRecord | undefined) => {
+      auditLog?.setEnabled(!!c?.logging.clusterLogging.some((l) => l.enabled && l.types.includes('audit')));
+      const keyArn = c?.encryptionConfig?.[0]?.provider.keyArn;
+      return !!keyArn && !!encryption?.enable(keyArn);
+    };
+    // Turning encryption on (AssociateEncryptionConfig, or a restart that finds a rewrite cut
+    // short) rewrites Secrets still stored in plaintext as envelopes.
+    const onSettings = (c: ClusterRecord | undefined) => {
+      if (apply(c)) encryption!.encryptExisting().catch((err) => log.error({ err }, 're-encrypting existing secrets failed'));
+    };
+    await settings.start(onSettings);
+    onSettings(settings.current);
+    const auditor = new Auditor({ clock, policy: () => this.auditPolicy, sink: () => auditLog?.sink() });
     let api: ApiServer | undefined;
     const security = clusterSecurity({ lookup: () => api!, clock, log, eks: { store, account: rec.account, region: rec.region, clusterName: rec.name } });
-    api = new ApiServer({ store, clock, log, resources: builtinResources, indexes: builtinIndexes, version: kubernetesVersion(rec.version), keyPrefix: keyPrefix(rec.id), authorize: security.authorize, admission: security.admission });
+    api = new ApiServer({
+      store: encryption?.store ?? store,
+      clock,
+      log,
+      resources: builtinResources,
+      indexes: builtinIndexes,
+      version: kubernetesVersion(rec.version),
+      keyPrefix: keyPrefix(rec.id),
+      authorize: auditor.authorizer(security.authorize),
+      admission: security.admission,
+    });
     await api.start();
     await security.afterStart(api);
     const awsAuth = () => api.storeFor('', 'configmaps')?.cache.entries.get(api.storeFor('', 'configmaps')!.key('kube-system', 'aws-auth'))?.obj;
@@ -173,8 +224,17 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
     const ec2PrivateDnsName = ec2 && (async (instanceId: string) => (await ec2.describeInstances(rec.account, rec.region, [instanceId]))[0]?.privateDnsName);
     const tokenUser = eksTokenAuthenticator({ store, iam, clock, cluster: rec, awsAuth, ec2PrivateDnsName });
     let identity: ClusterIdentity | undefined;
+    const sourceIps = new WeakMap<object, string>();
+    const front: ApiServer = Object.create(api, {
+      handle: {
+        value: auditor.handler(
+          async (req: ApiRequest) => (encryption && (await secretsRefusal(encryption, req))) ?? api.handle(req),
+          (req) => [sourceIps.get(req.headers) ?? ''],
+        ),
+      },
+    });
     const server = createHttpsServer({
-      api,
+      api: front,
       tls: { certPem: rec.serving.certPem, keyPem: rec.serving.keyPem, caPem: rec.ca.certPem },
       log,
       authenticate: async (req) => {
@@ -183,6 +243,8 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
       },
       publicHandler: (method, path) => identity?.publicHandler(method, path),
     });
+    server.prependListener('request', (req: IncomingMessage) => sourceIps.set(req.headers, plainIp(req.socket.remoteAddress)));
+    guardEndpointAccess(server, () => settings.current?.resourcesVpcConfig ?? DEFAULT_ENDPOINT_ACCESS, log);
     await listen(server, rec.port, this.host).catch(async (err: NodeJS.ErrnoException) => {
       // The recorded port was taken while we were down: take another and record it.
       if (err.code !== 'EADDRINUSE' || rec.port === 0) throw err;
@@ -234,6 +296,8 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         api.stop();
+        settings.stop();
+        await auditLog?.close();
       },
     };
   }
@@ -242,6 +306,23 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
 /** The cluster's OIDC issuer, EKS's format; also the `iss` of its service-account tokens. */
 function oidcIssuerOf(rec: { id: string; region: string }): string {
   return `https://oidc.eks.${rec.region}.amazonaws.com/id/${rec.id.replace(/-/g, '').toUpperCase().slice(0, 32)}`;
+}
+
+/**
+ * Requests on Secrets while the cluster's KMS key cannot be used: a 500 Status naming KMS and the
+ * key (see {@link SecretsEncryption.refusal}); undefined for every other request.
+ */
+async function secretsRefusal(encryption: SecretsEncryption, req: ApiRequest) {
+  const info = parseRequestInfo(req.method, req.path, req.query);
+  if (!info.isResource || info.group !== '' || info.resource !== 'secrets') return undefined;
+  const why = await encryption.refusal();
+  if (!why) return undefined;
+  return { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify(internalError(why).toStatus()) };
+}
+
+/** A socket's remote address as audit events show it (IPv4-mapped addresses in IPv4 form). */
+function plainIp(addr: string | undefined): string {
+  return addr?.startsWith('::ffff:') ? addr.slice(7) : (addr ?? '');
 }
 
 function keyPrefix(clusterId: string): string {
