@@ -45,7 +45,8 @@ export const ALLOW: Record<string, '*' | string[]> = {
   autoscaling: w(`CreateAutoScalingGroup DescribeAutoScalingGroups UpdateAutoScalingGroup
     DeleteAutoScalingGroup SetDesiredCapacity TerminateInstanceInAutoScalingGroup
     DescribeAutoScalingInstances CreateOrUpdateTags DeleteTags DescribeTags DescribeScalingActivities
-    SuspendProcesses ResumeProcesses`),
+    SuspendProcesses ResumeProcesses PutLifecycleHook DeleteLifecycleHook DescribeLifecycleHooks
+    CompleteLifecycleAction RecordLifecycleActionHeartbeat`),
   ec2: w(`DescribeRegions DescribeAvailabilityZones
     CreateVpc DescribeVpcs DeleteVpc ModifyVpcAttribute DescribeVpcAttribute
     CreateSubnet DescribeSubnets DeleteSubnet ModifySubnetAttribute

@@ -82,8 +82,12 @@ export interface AutoScalingApi {
     launchTemplate?: { id?: string; name?: string; version?: string };
     instanceType?: string;
     tags?: Record<string, string>;
+    /** Lifecycle hooks in place before the first launch (CreateAutoScalingGroup's LifecycleHookSpecificationList). */
+    lifecycleHooks?: { name: string; transition: 'autoscaling:EC2_INSTANCE_LAUNCHING' | 'autoscaling:EC2_INSTANCE_TERMINATING'; heartbeatTimeout?: number; defaultResult?: 'CONTINUE' | 'ABANDON' }[];
   }): Promise<void>;
   updateGroup(account: string, region: string, name: string, input: { minSize?: number; maxSize?: number; desiredCapacity?: number }): Promise<void>;
   deleteGroup(account: string, region: string, name: string, opts: { forceDelete: boolean }): Promise<void>;
   describeGroup(account: string, region: string, name: string): Promise<{ name: string; desiredCapacity: number; instances: { instanceId: string; lifecycleState: string; availabilityZone: string }[] } | undefined>;
+  /** CompleteLifecycleAction by instance id (a ValidationError when the instance waits on no such hook). */
+  completeLifecycleAction(account: string, region: string, input: { groupName: string; hookName: string; instanceId: string; result: 'CONTINUE' | 'ABANDON' }): Promise<void>;
 }

@@ -42,6 +42,24 @@ export const AsgErrors = {
   tagLimit: () => new AwsError('LimitExceededFault', 'The number of tags exceeds the limit of 50 tags per Auto Scaling group.', 400),
   /** (unverified) */
   badNextToken: () => validation('The NextToken value is invalid.'),
+  /** CompleteLifecycleAction / RecordLifecycleActionHeartbeat by instance id with no action waiting. */
+  noActionForInstance: (id: string) => validation(`No active Lifecycle Action found with instance ID ${id}`),
+  /** The same, by token. */
+  noActionForToken: (token: string) => validation(`No active Lifecycle Action found with token ${token}`),
+  /** (unverified) */
+  actionTarget: () => validation('Either an instance ID or a lifecycle action token must be specified.'),
+  /** (unverified) */
+  hookNotFound: (hook: string, group: string) => validation(`No Lifecycle Hook found with name ${hook} for group ${group}`),
+  /** (unverified) */
+  hookTransitionRequired: () => validation('LifecycleTransition is required for a new lifecycle hook.'),
+  /** (unverified) */
+  hookTransition: (t: string) => validation(`Invalid lifecycle transition: ${t}`),
+  /** (unverified) */
+  hookResult: (r: string) => validation(`Invalid lifecycle action result: ${r}. Valid values are CONTINUE and ABANDON.`),
+  /** (unverified) */
+  hookHeartbeat: (n: number) => validation(`Heartbeat timeout ${n} is out of range: it must be between 30 and 7200 seconds.`),
+  /** (unverified) */
+  hookLimit: (group: string) => new AwsError('LimitExceededFault', `The number of lifecycle hooks exceeds the limit of 50 for group ${group}.`, 400),
   /** MaxRecords below 1, in Coral's validation wording (unverified for this member). */
   maxRecordsTooSmall: (n: number) => validation(`1 validation error detected: Value '${n}' at 'maxRecords' failed to satisfy constraint: Member must have value greater than or equal to 1`),
 };

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { AwsError } from '../../types.js';
 import type { AsgEc2 } from './ec2-port.js';
 import { AsgErrors } from './errors.js';
-import type { ActivityDoc, AsgTag, GroupDoc, TemplateRef } from './model.js';
+import { actionFor, TERMINATING, withHook, type HookInput } from './hooks.js';
+import type { ActivityDoc, AsgTag, GroupDoc, HookDoc, LifecycleActionDoc, MemberDoc, TemplateRef } from './model.js';
 import { PROCESSES } from './planner.js';
 import { causeTime, groupIndex, indexId, newActivity, type AsgRegion } from './state.js';
 
@@ -49,6 +50,8 @@ export interface GroupInput {
   DefaultInstanceWarmup?: number;
   DesiredCapacityType?: string;
   ServiceLinkedRoleARN?: string;
+  /** Create only: hooks in place before the first launch. */
+  LifecycleHookSpecificationList?: HookInput[];
 }
 
 /** Resolves a template spec to id and name through EC2 (ValidationError with EC2's reason when it does not resolve). */
@@ -108,6 +111,7 @@ export async function createGroup(c: AsgCtx, name: string, i: GroupInput & { Min
   const { subnets, zones } = await resolveSubnets(c, i.VPCZoneIdentifier, i.AvailabilityZones);
   if (tags.length > 50) throw AsgErrors.tagLimit();
   const { account, region } = c.r;
+  const hooks = (i.LifecycleHookSpecificationList ?? []).reduce<HookDoc[]>((all, h) => withHook(all, name, h), []);
   const g: GroupDoc = {
     name,
     arn: `arn:aws:autoscaling:${region}:${account}:autoScalingGroup:${randomUUID()}:autoScalingGroupName/${name}`,
@@ -134,6 +138,7 @@ export async function createGroup(c: AsgCtx, name: string, i: GroupInput & { Min
     suspended: [],
     members: [],
     launching: [],
+    lifecycleHooks: hooks,
     deleting: false,
     lastChange: `At ${causeTime(c.now)} a user request created an AutoScalingGroup changing the desired capacity from 0 to ${desired}.`,
   };
@@ -222,22 +227,29 @@ export async function terminateInstance(c: AsgCtx, instanceId: string, decrement
   const g0 = (await c.r.all()).find((g) => g.members.some((m) => m.instanceId === instanceId));
   if (!g0) throw AsgErrors.instanceNotFound(instanceId);
   let made: { key: string; activity: ActivityDoc } | undefined;
+  let action: LifecycleActionDoc | undefined;
   await c.r.groups.modify(g0.name, (g) => {
+    made = undefined;
     const m = g.members.find((x) => x.instanceId === instanceId);
     if (!m) throw AsgErrors.instanceNotFound(instanceId);
-    const active = g.members.filter((x) => x.lifecycleState !== 'Terminating').length;
+    if (m.lifecycleState.startsWith('Terminating')) return g;
+    const active = g.members.filter((x) => !x.lifecycleState.startsWith('Terminating')).length;
     if (decrement && g.desiredCapacity - 1 < g.minSize) throw AsgErrors.decrementBelowMin(g.minSize);
     const desired = decrement ? g.desiredCapacity - 1 : g.desiredCapacity;
     const cause = decrement
       ? `At ${causeTime(c.now)} instance ${instanceId} was taken out of service in response to a user request, shrinking the capacity from ${active} to ${active - 1}.`
       : `At ${causeTime(c.now)} instance ${instanceId} was taken out of service in response to a user request.`;
-    made = newActivity(g, { Description: `Terminating EC2 instance: ${instanceId}`, Cause: cause, StartTime: c.now, StatusCode: 'InProgress', Progress: 0, Details: JSON.stringify({ 'Subnet ID': m.subnetId, 'Availability Zone': m.az }) });
-    return { ...g, desiredCapacity: desired, members: g.members.map((x) => (x === m ? { ...x, lifecycleState: 'Terminating' as const, activityKey: made!.key } : x)) };
+    action = actionFor(g, TERMINATING, c.now);
+    made = newActivity(g, { Description: `Terminating EC2 instance: ${instanceId}`, Cause: cause, StartTime: c.now, StatusCode: action ? 'MidLifecycleAction' : 'InProgress', Progress: 0, Details: JSON.stringify({ 'Subnet ID': m.subnetId, 'Availability Zone': m.az }) });
+    const next: MemberDoc = { ...m, lifecycleState: action ? 'Terminating:Wait' : 'Terminating', lifecycleAction: action, activityKey: made.key };
+    return { ...g, desiredCapacity: desired, members: g.members.map((x) => (x === m ? next : x)) };
   });
-  await c.r.saveActivity(made!);
-  await c.ec2.terminateInstances(c.r.account, c.r.region, [instanceId]);
+  if (!made) throw AsgErrors.instanceNotFound(instanceId);
+  await c.r.saveActivity(made);
+  // With a termination hook the instance waits in Terminating:Wait; the reconciler terminates it once the hooks are done.
+  if (!action) await c.ec2.terminateInstances(c.r.account, c.r.region, [instanceId]);
   c.kick(g0.name);
-  return made!.activity;
+  return made.activity;
 }
 
 /** SuspendProcesses / ResumeProcesses (no names: all of them). */

@@ -1,12 +1,13 @@
 /**
  * Auto Scaling's operations on the wire: groups (create, describe with tag filters and paging,
- * update, set desired capacity, delete), instances (describe, terminate), tags, scaling activities
- * and process suspension. The work is in ./groups.ts; launching and terminating happen in the
+ * update, set desired capacity, delete), instances (describe, terminate), tags, scaling activities,
+ * process suspension and lifecycle hooks (./hooks.ts). The work is in ./groups.ts; launching and terminating happen in the
  * reconciler.
  */
 import type { AwsContext, AwsHandler } from '../../types.js';
 import { AsgErrors } from './errors.js';
 import { changeTags, createGroup, deleteGroup, setDesiredCapacity, setProcesses, terminateInstance, updateGroup, type AsgCtx, type GroupInput } from './groups.js';
+import { completeAction, deleteHook, hookWire, putHook, recordHeartbeat, type HookInput } from './hooks.js';
 import type { ActivityDoc, AsgTag, GroupDoc } from './model.js';
 import type { AsgRegion } from './state.js';
 import { activityWire, groupWire, instanceDetailsWire, tagWire } from './wire.js';
@@ -135,6 +136,32 @@ export function asgHandlers(ctxOf: CtxOf): Record<string, AwsHandler> {
 
     ResumeProcesses: h<{ AutoScalingGroupName: string; ScalingProcesses?: string[] }>(async (i, c) => {
       await setProcesses(c, i.AutoScalingGroupName, i.ScalingProcesses, false);
+      return {};
+    }),
+
+    PutLifecycleHook: h<HookInput & { AutoScalingGroupName: string }>(async (i, c) => {
+      await putHook(c, i);
+      return {};
+    }),
+
+    DeleteLifecycleHook: h<{ AutoScalingGroupName: string; LifecycleHookName: string }>(async (i, c) => {
+      await deleteHook(c, i.AutoScalingGroupName, i.LifecycleHookName);
+      return {};
+    }),
+
+    DescribeLifecycleHooks: h<{ AutoScalingGroupName: string; LifecycleHookNames?: string[] }>(async (i, c) => {
+      const g = await c.r.group(i.AutoScalingGroupName);
+      const hooks = (g.lifecycleHooks ?? []).filter((x) => !i.LifecycleHookNames?.length || i.LifecycleHookNames.includes(x.LifecycleHookName));
+      return { LifecycleHooks: hooks.map((x) => hookWire(g, x)) };
+    }),
+
+    CompleteLifecycleAction: h<{ AutoScalingGroupName: string; LifecycleHookName: string; LifecycleActionResult: string; LifecycleActionToken?: string; InstanceId?: string }>(async (i, c) => {
+      await completeAction(c, i);
+      return {};
+    }),
+
+    RecordLifecycleActionHeartbeat: h<{ AutoScalingGroupName: string; LifecycleHookName: string; LifecycleActionToken?: string; InstanceId?: string }>(async (i, c) => {
+      await recordHeartbeat(c, i);
       return {};
     }),
   };

@@ -20,7 +20,33 @@ export interface TemplateRef {
 }
 
 /** Lifecycle states of members as Auto Scaling shows them. */
-export type LifecycleState = 'Pending' | 'InService' | 'Terminating';
+export type LifecycleState = 'Pending' | 'Pending:Wait' | 'Pending:Proceed' | 'InService' | 'Terminating' | 'Terminating:Wait' | 'Terminating:Proceed';
+
+/** The transitions a lifecycle hook can hold (model LifecycleTransition). */
+export type LifecycleTransition = 'autoscaling:EC2_INSTANCE_LAUNCHING' | 'autoscaling:EC2_INSTANCE_TERMINATING';
+
+/** A lifecycle hook of a group (wire shape LifecycleHook; timeouts in seconds). */
+export interface HookDoc {
+  LifecycleHookName: string;
+  LifecycleTransition: LifecycleTransition;
+  NotificationTargetARN?: string;
+  RoleARN?: string;
+  NotificationMetadata?: string;
+  HeartbeatTimeout: number;
+  GlobalTimeout: number;
+  DefaultResult: 'CONTINUE' | 'ABANDON';
+}
+
+/**
+ * A lifecycle action a member waits on: one per hook of the transition, each with its token and
+ * its heartbeat deadline; the whole wait ends by `globalDeadline` at the latest (clock ms).
+ */
+export interface LifecycleActionDoc {
+  transition: LifecycleTransition;
+  /** Hooks still to be completed, with their tokens and heartbeat deadlines. */
+  pending: { hook: string; token: string; deadline: number }[];
+  globalDeadline: number;
+}
 
 /** An instance of a group. */
 export interface MemberDoc {
@@ -36,6 +62,8 @@ export interface MemberDoc {
   templateVersion?: string;
   /** The activity that finishes when the member reaches its next state. */
   activityKey?: string;
+  /** The lifecycle action a `Pending:Wait` or `Terminating:Wait` member waits on. */
+  lifecycleAction?: LifecycleActionDoc;
 }
 
 /**
@@ -82,6 +110,8 @@ export interface GroupDoc {
   suspended: { ProcessName: string; SuspensionReason: string }[];
   members: MemberDoc[];
   launching: LaunchIntent[];
+  /** Lifecycle hooks (absent in documents written before hooks existed). */
+  lifecycleHooks?: HookDoc[];
   deleting: boolean;
   /** Why the desired capacity last changed, as activity causes begin. */
   lastChange: string;
@@ -98,7 +128,7 @@ export interface ActivityDoc {
   Cause: string;
   StartTime: number;
   EndTime?: number;
-  StatusCode: 'InProgress' | 'Successful' | 'Failed' | 'Cancelled' | 'PreInService' | 'WaitingForInstanceId';
+  StatusCode: 'InProgress' | 'Successful' | 'Failed' | 'Cancelled' | 'PreInService' | 'WaitingForInstanceId' | 'MidLifecycleAction';
   StatusMessage?: string;
   Progress: number;
   Details: string;

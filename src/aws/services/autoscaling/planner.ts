@@ -24,7 +24,7 @@ export function suspended(g: GroupDoc, process: (typeof PROCESSES)[number]): boo
 
 /** Members that count toward capacity (not on their way out). */
 export function activeMembers(g: GroupDoc): MemberDoc[] {
-  return g.members.filter((m) => m.lifecycleState !== 'Terminating');
+  return g.members.filter((m) => !m.lifecycleState.startsWith('Terminating'));
 }
 
 /** Capacity now: active members plus launches in flight. */

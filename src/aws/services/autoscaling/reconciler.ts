@@ -26,6 +26,7 @@ import type { InstanceInfo } from '../contracts.js';
 import { AwsError } from '../../types.js';
 import type { AsgEc2, RunWithToken } from './ec2-port.js';
 import { removeGroup } from './groups.js';
+import { actionFor, advanceWaiting, LAUNCHING, TERMINATING } from './hooks.js';
 import type { ActivityDoc, GroupDoc, LaunchIntent, MemberDoc } from './model.js';
 import { activeMembers, capacity, chooseLaunchSubnets, chooseVictims, imbalance, suspended } from './planner.js';
 import { AsgRegion, causeTime, groupIndex, indexId, newActivity } from './state.js';
@@ -199,7 +200,12 @@ export class AsgReconciler {
     for (const m of cur.members) {
       const state = known.has(m.instanceId) ? (infos.get(m.instanceId)?.state ?? 'terminated') : undefined;
       if (state === undefined) members.push(m);
-      else if (m.lifecycleState === 'Terminating') {
+      else if (m.lifecycleState === 'Terminating:Wait' && !GONE.has(state)) {
+        // A forced deletion drops outstanding lifecycle actions (DeleteAutoScalingGroup's ForceDelete).
+        const next = cur.deleting ? { ...m, lifecycleState: 'Terminating:Proceed' as const, lifecycleAction: undefined } : advanceWaiting(cur, m, now);
+        if (next.lifecycleState === 'Terminating:Proceed') fx.terminate.push(m.instanceId);
+        members.push(next);
+      } else if (m.lifecycleState.startsWith('Terminating')) {
         if (state === 'terminated') {
           if (m.activityKey) fx.finish.push({ key: m.activityKey, status: 'Successful' });
         } else {
@@ -210,7 +216,7 @@ export class AsgReconciler {
         if (suspended(cur, 'HealthCheck')) members.push(m);
         else if (suspended(cur, 'ReplaceUnhealthy')) members.push({ ...m, healthStatus: 'Unhealthy' });
         else {
-          if (m.activityKey && m.lifecycleState === 'Pending') fx.finish.push({ key: m.activityKey, status: 'Cancelled' });
+          if (m.activityKey && m.lifecycleState.startsWith('Pending')) fx.finish.push({ key: m.activityKey, status: 'Cancelled' });
           if (state === 'stopped' || state === 'stopping') fx.terminate.push(m.instanceId);
           fx.activities.push(newActivity(cur, {
             Description: `Terminating EC2 instance: ${m.instanceId}`,
@@ -219,6 +225,17 @@ export class AsgReconciler {
           }));
         }
       } else if (state === 'running' && m.lifecycleState === 'Pending') {
+        const action = actionFor(cur, LAUNCHING, now);
+        if (action) members.push({ ...m, lifecycleState: 'Pending:Wait', lifecycleAction: action });
+        else {
+          if (m.activityKey) fx.finish.push({ key: m.activityKey, status: 'Successful' });
+          members.push({ ...m, lifecycleState: 'InService', activityKey: undefined });
+        }
+      } else if (m.lifecycleState === 'Pending:Wait') {
+        const next = advanceWaiting(cur, m, now);
+        if (next.lifecycleState.startsWith('Terminating')) fx.terminate.push(m.instanceId);
+        members.push(next);
+      } else if (m.lifecycleState === 'Pending:Proceed') {
         if (m.activityKey) fx.finish.push({ key: m.activityKey, status: 'Successful' });
         members.push({ ...m, lifecycleState: 'InService', activityKey: undefined });
       } else members.push(m);
@@ -234,18 +251,20 @@ export class AsgReconciler {
     if (active < desired && canLaunch) return this.launchIntents(g, desired - active, `${g.lastChange}  At ${t} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${active} to ${desired}.`, now);
     if (active > desired && !suspended(g, 'Terminate')) {
       const victims = chooseVictims(g, active - desired, currentVersion);
-      const marks = new Map<string, string>();
+      const marks = new Map<string, MemberDoc>();
       for (const v of victims) {
+        // A forced deletion does not wait on lifecycle hooks.
+        const action = g.deleting ? undefined : actionFor(g, TERMINATING, now);
         const a = newActivity(g, {
           Description: `Terminating EC2 instance: ${v.instanceId}`,
           Cause: `${g.lastChange}  At ${t} an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from ${active} to ${desired}.  At ${t} instance ${v.instanceId} was selected for termination.`,
-          StartTime: now, StatusCode: 'InProgress', Progress: 0, Details: JSON.stringify({ 'Subnet ID': v.subnetId, 'Availability Zone': v.az }),
+          StartTime: now, StatusCode: action ? 'MidLifecycleAction' : 'InProgress', Progress: 0, Details: JSON.stringify({ 'Subnet ID': v.subnetId, 'Availability Zone': v.az }),
         });
         fx.activities.push(a);
-        fx.terminate.push(v.instanceId);
-        marks.set(v.instanceId, a.key);
+        if (!action) fx.terminate.push(v.instanceId);
+        marks.set(v.instanceId, { ...v, lifecycleState: action ? 'Terminating:Wait' : 'Terminating', lifecycleAction: action, activityKey: a.key });
       }
-      return { ...g, members: members.map((m) => (marks.has(m.instanceId) ? { ...m, lifecycleState: 'Terminating', activityKey: marks.get(m.instanceId) } : m)) };
+      return { ...g, members: members.map((m) => marks.get(m.instanceId) ?? m) };
     }
     const settled = active === desired && !g.launching.length && members.every((m) => m.lifecycleState === 'InService');
     const inGroup = new Set(g.subnets.map((s) => s.subnetId));

@@ -62,6 +62,9 @@ export class FakeAutoScaling implements AutoScalingApi {
     if (!this.groups.delete(name)) throw new AwsError('ValidationError', `AutoScalingGroup name not found - AutoScalingGroup ${name} not found`);
     this.calls.push(`delete ${name} force=${opts.forceDelete}`);
   }
+  async completeLifecycleAction(_a: string, _r: string, i: { groupName: string; hookName: string; instanceId: string; result: string }): Promise<void> {
+    this.calls.push(`complete ${i.groupName} ${i.hookName} ${i.instanceId} ${i.result}`);
+  }
   async describeGroup(_a: string, _r: string, name: string) {
     const g = this.groups.get(name);
     if (!g) return undefined;
