@@ -19,7 +19,7 @@ import type { SharedInformers } from '../../kubeclient/shared-informers.js';
 import type { KubeTransport } from '../../kubeclient/transport.js';
 import { objectKey, type KubeObject } from '../../kubeclient/types.js';
 import { runWorkers, WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import type { Clock } from '../../lib/clock.js';
+import { rfc3339, type Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { PodNetworkError, type PodNetwork, type SimulatedMachine } from '../contracts.js';
 import { admitPod, podRequests, type PodRequests } from './admission.js';
@@ -27,6 +27,7 @@ import { ContainerLogs, type LogOptions } from './container-logs.js';
 import { NodeAgent, type MachineState } from './node-agent.js';
 import { renderPodStatus } from './pod-status.js';
 import { DEFAULT_TIMINGS, newPodRuntime, qualifiedImage, type KubeletTimings, type PodRuntime } from './runtime.js';
+import { restorePodRuntime, resumeStages } from './restore.js';
 import { admit, kill, runDueStages, type StageEnv } from './stages.js';
 
 type Pod = PodV1 & KubeObject;
@@ -49,6 +50,15 @@ export interface KubeletFleetOptions {
   timings?: Partial<KubeletTimings>;
   /** Concurrent pod workers (default 8). */
   workers?: number;
+}
+
+/**
+ * What a network may offer beyond PodNetwork: `adopt` tells it that a pod already holds `ip` on
+ * `m` (a kubelet restart found it running), so the address is not handed out again and a later
+ * tearDown releases it. Proposed as a PodNetwork contract addition; called when present.
+ */
+export interface AdoptingPodNetwork {
+  adopt(m: SimulatedMachine, pod: { namespace: string; name: string; uid: string }, ip: string): Promise<void>;
 }
 
 /** What the pods/log hook gets: the text, or the Status the kubelet or API server would answer. */
@@ -251,7 +261,7 @@ export class KubeletFleet {
     if (!agent || agent.stopped || agent.state.phase !== 'registered') return;
     const now = this.opts.clock.now();
     if (!rec) {
-      rec = this.adopt(pod, agent, now);
+      rec = await this.adopt(pod, agent, now);
       if (!rec) return;
       this.records.set(key, rec);
     }
@@ -278,13 +288,18 @@ export class KubeletFleet {
     return next !== undefined ? { requeueAfterMs: Math.max(1, next - now) } : undefined;
   }
 
-  /** A record for a pod seen for the first time on one of our nodes: admitted (or rejected), or taken over as its status says. */
-  private adopt(pod: Pod, agent: NodeAgent, now: number): PodRecord | undefined {
+  /**
+   * A record for a pod seen for the first time on one of our nodes: taken over as its status says
+   * when its containers already run or ran here (a kubelet restart: restore.ts), else admitted
+   * (or rejected) and started.
+   */
+  private async adopt(pod: Pod, agent: NodeAgent, now: number): Promise<PodRecord | undefined> {
+    const restored = restorePodRuntime(pod, agent.nodeName, agent.machine.privateIp);
+    if (restored) return this.takeOver(pod, agent, restored, now);
     const rt = newPodRuntime(pod, agent.nodeName, agent.machine.privateIp);
     const rec: PodRecord = { rt, agent, networkReleased: false, deleteSent: false };
-    const phase = pod.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed') {
-      // Finished before we saw it (e.g. a server restart): nothing runs; deletion is immediate.
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
+      // Finished (rejected, or never reported containers) before we saw it: nothing runs; deletion is immediate.
       rt.step = pod.status?.reason && !pod.status.containerStatuses ? 'rejected' : 'killed';
       rec.networkReleased = true;
       rec.written = JSON.stringify(pod.status);
@@ -299,12 +314,45 @@ export class KubeletFleet {
       env.event('Warning', rejection.reason, rejection.message);
       return rec;
     }
-    rec.counted = req;
-    agent.used.cpuMillis += req.cpuMillis;
-    agent.used.memoryBytes += req.memoryBytes;
-    agent.admittedPods++;
+    this.count(rec, req);
     admit(pod, rt, env);
     return rec;
+  }
+
+  /**
+   * Takes over a pod whose containers the runtime still has: no admission (it was admitted
+   * before), no events, its address kept (the network's optional `adopt`), its images present
+   * on the node, and its pending stages resumed at their original times.
+   */
+  private async takeOver(pod: Pod, agent: NodeAgent, rt: PodRuntime, now: number): Promise<PodRecord> {
+    const rec: PodRecord = { rt, agent, networkReleased: rt.step === 'killed', deleteSent: false };
+    const env = this.envFor(pod, rec, now);
+    for (const c of rt.containers) if (c.containerID !== undefined) agent.images.add(qualifiedImage(c.image));
+    if (rt.step === 'killed') {
+      // A finished pod: its status is final; it is written again only if something changes it.
+      rec.written = JSON.stringify(renderPodStatus(pod, rt, now));
+      return rec;
+    }
+    this.count(rec, podRequests(pod));
+    const network = this.opts.network as PodNetwork & Partial<AdoptingPodNetwork>;
+    if (rt.podIP && !pod.spec?.hostNetwork && network.adopt) {
+      try {
+        await network.adopt(agent.machine, { namespace: rt.namespace, name: rt.name, uid: rt.uid }, rt.podIP);
+      } catch (err) {
+        this.opts.log.warn({ err, node: agent.nodeName, pod: `${rt.namespace}/${rt.name}` }, 'pod address not re-adopted by the network');
+      }
+    }
+    for (const c of rt.containers)
+      if (c.state === 'running') this.logs.append(rt.uid, c.name, now, `${rfc3339(now)} eksplane-kubelet: kubelet restarted; container ${c.name} still running since ${rfc3339(c.startedAt ?? now)}`);
+    resumeStages(pod, rt, env);
+    return rec;
+  }
+
+  private count(rec: PodRecord, req: PodRequests): void {
+    rec.counted = req;
+    rec.agent.used.cpuMillis += req.cpuMillis;
+    rec.agent.used.memoryBytes += req.memoryBytes;
+    rec.agent.admittedPods++;
   }
 
   private release(rec: PodRecord): void {

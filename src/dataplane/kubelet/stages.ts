@@ -180,8 +180,8 @@ function emit(def: StageDef, env: StageEnv, vars: Record<string, string | number
   if (def.log && c) env.log(c.name, `${rfc3339(env.now)} eksplane-kubelet: ${fill(def.log, vars)}`);
 }
 
-/** The next container(s) to pull once the sandbox is up or an init container completed. */
-function startNext(pod: Pod, rt: PodRuntime, env: StageEnv): void {
+/** The next container(s) to pull once the sandbox is up or an init container completed (also used to resume an adopted pod). */
+export function startNext(pod: Pod, rt: PodRuntime, env: StageEnv): void {
   for (const c of rt.containers.filter((x) => x.init)) {
     if (c.state === 'terminated' && c.exitCode === 0) continue;
     if (c.sidecar && c.started) continue;
@@ -196,8 +196,8 @@ function startNext(pod: Pod, rt: PodRuntime, env: StageEnv): void {
   }
 }
 
-/** Whether a container that exited with `code` runs again under the pod's restart policy. */
-function restarts(pod: Pod, c: ContainerRuntime, code: number): boolean {
+/** Whether a container that exited with `code` runs again under the pod's restart policy (restartPolicy, init and sidecar rules). */
+export function restarts(pod: Pod, c: ContainerRuntime, code: number): boolean {
   if (c.sidecar) return true;
   const policy = pod.spec?.restartPolicy ?? 'Always';
   if (c.init) return code !== 0 && policy !== 'Never';
