@@ -2,9 +2,11 @@
  * API discovery built from the resource table: the aggregated v2 documents kubectl 1.32 asks for
  * (`/api`, `/apis` with `as=APIGroupDiscoveryList`), and the legacy APIVersions, APIGroupList and
  * per-version APIResourceList that `auth can-i` and client libraries still fetch
- * (shared/research/kube-api.md §1.1). Group and version order is preference order.
+ * (shared/research/kube-api.md §1.1). Group order is the resource table's; versions go by
+ * Kubernetes' version priority, the first preferred.
  */
 import { createHash } from 'node:crypto';
+import { compareKubeVersions } from './registry/apiextensions/version-priority.js';
 import { ALL_VERBS, groupVersion, type ResourceDef } from './registry/resource.js';
 
 export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -35,6 +37,8 @@ function groups(defs: ResourceDef[]): GroupInfo[] {
     if (!v) g.versions.push((v = { version: d.version, defs: [] }));
     v.defs.push(d);
   }
+  // Versions in Kubernetes' priority order, as upstream sorts each group's (CRDs of one group merge).
+  for (const g of out) g.versions.sort((a, b) => compareKubeVersions(a.version, b.version));
   return out;
 }
 

@@ -21,6 +21,7 @@ import { listEntries, listJson } from './list.js';
 import type { RequestInfo } from './request-info.js';
 import { table, tableRow, type IncludeObject } from './table.js';
 import type { ApiRequest, ApiResponse, UserInfo } from './types.js';
+import { convertingWatch } from '../registry/converting-watch.js';
 import { openWatch } from './watch.js';
 
 /** What the handlers need from the server around them. */
@@ -36,7 +37,15 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
 }
 
+/** Serves one request; a deprecated version adds its `Warning` to every answer (as upstream's crdHandler). */
 export async function handleResource(env: HandlerEnv, gs: GenericStore, info: RequestInfo, req: ApiRequest): Promise<ApiResponse> {
+  const res = await serveVerb(env, gs, info, req);
+  const w = gs.def.deprecationWarning;
+  if (w) res.headers.warning = [...warningHeaders([w]).warning!, ...[res.headers.warning ?? []].flat()];
+  return res;
+}
+
+async function serveVerb(env: HandlerEnv, gs: GenericStore, info: RequestInfo, req: ApiRequest): Promise<ApiResponse> {
   const { def } = gs;
   const verbs = def.verbs ?? ALL_VERBS;
   if (!verbs.includes(info.verb === 'watch' ? 'watch' : info.verb)) throw methodNotAllowed();
@@ -51,7 +60,7 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
 
   switch (info.verb) {
     case 'get': {
-      const e = gs.getEntry(ns, info.name!);
+      const e = await gs.view(gs.getEntry(ns, info.name!));
       if (sub === 'scale') return json(200, toScale(gs, e.obj));
       return renderOne(gs, e, req);
     }
@@ -63,10 +72,11 @@ export async function handleResource(env: HandlerEnv, gs: GenericStore, info: Re
         const now = () => env.clock.now();
         const include = includeObject(req.query);
         const render = rep === 'table' ? (e: CacheEntry) => JSON.stringify(table(def, [tableRow(def, e.obj, now(), include)], { resourceVersion: String(e.rev) })) : (e: CacheEntry) => e.json;
-        const stream = openWatch({ gs, namespace: ns, filter, query: req.query, currentRev: () => env.cache.revision, render });
+        const stream = convertingWatch(gs, render, (r) => openWatch({ gs, namespace: ns, filter, query: req.query, currentRev: () => env.cache.revision, render: r }));
         return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-cache, private' }, body: stream };
       }
-      const r = await listEntries(gs, env.store, (rev) => env.cache.waitFor(rev), () => env.cache.revision, ns, filter, req.query);
+      const listed = await listEntries(gs, env.store, (rev) => env.cache.waitFor(rev), () => env.cache.revision, ns, filter, req.query);
+      const r = { ...listed, entries: await gs.viewAll(listed.entries) };
       if (rep === 'table') {
         const now = env.clock.now();
         const include = includeObject(req.query);

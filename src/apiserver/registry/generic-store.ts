@@ -66,11 +66,63 @@ export class GenericStore {
     return this.def.namespaced ? `${this.prefix}${namespace}/${name}` : `${this.prefix}${name}`;
   }
 
-  /** The cached entry, or a 404. */
+  /** The cached entry (in the stored version), or a 404. */
   getEntry(namespace: string | undefined, name: string): CacheEntry {
     const e = this.cache.entries.get(this.key(namespace, name));
     if (!e) throw notFound(this.ref, name);
     return e;
+  }
+
+  /** Converted entries, per stored entry: a stored entry is immutable, so its view is too. */
+  private readonly views = new WeakMap<CacheEntry, CacheEntry>();
+
+  /**
+   * A cached entry as this version serves it: the entry itself unless the resource stores
+   * another version (`def.storage`), else its conversion, computed once per stored state.
+   */
+  async view(e: CacheEntry): Promise<CacheEntry> {
+    return (await this.viewAll([e]))[0]!;
+  }
+
+  /** `view` of many entries; what is not converted yet goes to the converter as one batch. */
+  async viewAll(entries: CacheEntry[]): Promise<CacheEntry[]> {
+    const conv = this.def.storage;
+    if (!conv) return entries;
+    const out = entries.map((e) => this.viewSync(e));
+    const missing = out.flatMap((v, i) => (v ? [] : [i]));
+    if (missing.length) {
+      const converted = await conv.fromStorage(missing.map((i) => entries[i]!.obj));
+      missing.forEach((i, j) => (out[i] = this.remember(entries[i]!, converted[j]!)));
+    }
+    return out as CacheEntry[];
+  }
+
+  /** `view` when it needs no waiting (cached, a JSON fast path or a synchronous converter), else undefined. */
+  viewSync(e: CacheEntry): CacheEntry | undefined {
+    const conv = this.def.storage;
+    if (!conv) return e;
+    const hit = this.views.get(e);
+    if (hit) return hit;
+    const json = conv.fromStorageJson?.(e.json);
+    if (json !== undefined) {
+      const v = json === e.json ? e : new CacheEntry(e.key, json, e.rev);
+      this.views.set(e, v);
+      return v;
+    }
+    if (!conv.synchronous) return undefined;
+    return this.remember(e, (conv.fromStorage([e.obj]) as KObject[])[0]!);
+  }
+
+  private remember(e: CacheEntry, obj: KObject): CacheEntry {
+    const v = new CacheEntry(e.key, JSON.stringify(obj), e.rev);
+    this.views.set(e, v);
+    return v;
+  }
+
+  /** The stored form of a served object. */
+  private async encode(obj: KObject): Promise<Uint8Array> {
+    const conv = this.def.storage;
+    return encodeForStore(conv ? await conv.toStorage(obj) : obj);
   }
 
   /** Creates the object; `obj.metadata.namespace` must already be the request's namespace. */
@@ -102,7 +154,7 @@ export class GenericStore {
     if (allocErrs.length) throw invalid(def.kind, def.group, meta.name ?? '', allocErrs);
     if (opts.dryRun) return obj;
     for (let attempt = 0; ; attempt++) {
-      const res = await this.store.create(this.key(meta.namespace, meta.name!), encodeForStore(obj));
+      const res = await this.store.create(this.key(meta.namespace, meta.name!), await this.encode(obj));
       if (res.ok) {
         await this.clusterCache.waitFor(res.revision);
         meta.resourceVersion = String(res.revision);
@@ -133,7 +185,7 @@ export class GenericStore {
         checkNameMatches(obj, name);
         return { obj: await this.create(obj, opts), created: true };
       }
-      const old = entry.obj;
+      const old = (await this.view(entry)).obj;
       const desired = update(structuredClone(old));
       const pinned = desired.metadata?.resourceVersion;
       if (pinned && pinned !== String(entry.rev)) throw conflict(this.ref, name, OBJECT_MODIFIED);
@@ -159,7 +211,7 @@ export class GenericStore {
         if (pinned) throw conflict(this.ref, name, OBJECT_MODIFIED);
         continue;
       }
-      const res = await this.store.update(entry.key, encodeForStore(obj), entry.rev);
+      const res = await this.store.update(entry.key, await this.encode(obj), entry.rev);
       if (res.ok) {
         await this.clusterCache.waitFor(res.revision);
         obj.metadata!.resourceVersion = String(res.revision);
@@ -190,7 +242,7 @@ export class GenericStore {
       if (pre?.resourceVersion && pre.resourceVersion !== String(entry.rev))
         throw conflict(this.ref, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${entry.rev}`);
       if (attempt === 0 && opts.user) {
-        const admit = this.admissionFor('DELETE', opts.user, undefined, entry.obj, undefined, !!opts.dryRun);
+        const admit = this.admissionFor('DELETE', opts.user, undefined, await this.served(entry.obj), undefined, !!opts.dryRun);
         await this.admission.validate(admit);
       }
       const now = this.clock.now();
@@ -211,26 +263,32 @@ export class GenericStore {
           meta.deletionGracePeriodSeconds = grace;
         }
         if (finalizers.size) meta.finalizers = [...finalizers];
-        if (opts.dryRun) return { obj, gone: false };
-        if (deepEqual(obj, entry.obj)) return { obj, gone: false };
+        if (opts.dryRun || deepEqual(obj, entry.obj)) return { obj: await this.served(obj), gone: false };
+        // Only metadata changed: the object is written back in the version it is stored in.
         const res = await this.store.update(key, encodeForStore(obj), entry.rev);
         if (res.ok) {
           await this.clusterCache.waitFor(res.revision);
           meta.resourceVersion = String(res.revision);
-          return { obj, gone: false };
+          return { obj: await this.served(obj), gone: false };
         }
         entry = await this.fresh(key);
         continue;
       }
-      if (opts.dryRun) return { obj, gone: true };
+      if (opts.dryRun) return { obj: await this.served(obj), gone: true };
       const res = await this.store.delete(key, entry.rev);
       if (res.ok) {
         await this.clusterCache.waitFor(res.revision);
-        return { obj, gone: true };
+        return { obj: await this.served(obj), gone: true };
       }
       entry = await this.fresh(key);
     }
     throw serviceUnavailable(`too many conflicting writes to ${this.def.plural} "${name}"; try again`);
+  }
+
+  /** A stored-form object in this version. */
+  private async served(obj: KObject): Promise<KObject> {
+    const conv = this.def.storage;
+    return conv ? (await conv.fromStorage([obj]))[0]! : obj;
   }
 
   private admissionFor(operation: AdmissionOperation, user: UserInfo, object: KObject | undefined, oldObject: KObject | undefined, subresource: string | undefined, dryRun: boolean): AdmissionAttributes {

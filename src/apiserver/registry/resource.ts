@@ -142,7 +142,31 @@ export interface ResourceDef<T extends KObject = KObject> {
   openapiSchemas?: Record<string, unknown>;
   /** PUT of a missing object creates it (as upstream for e.g. leases and endpoints). */
   allowCreateOnUpdate?: boolean;
+  /**
+   * Objects are stored in another version of this resource (autoscaling/v1 HPAs as v2, a CRD's
+   * non-storage versions): converted on the way in and out by the generic store, as upstream's
+   * codec converts between the request version and the storage version.
+   */
+  storage?: StorageConversion;
+  /** Every request to this version answers with this `Warning` (a deprecated CRD version, as upstream's crdHandler). */
+  deprecationWarning?: string;
   strategy: ResourceStrategy<T>;
+}
+
+/**
+ * How a served version reads and writes objects kept in the storage version. Stored objects may
+ * be in any version the resource ever stored (a CRD's former storage versions): `fromStorage`
+ * converts from whatever `apiVersion` each carries.
+ */
+export interface StorageConversion {
+  /** The served form (this version) → the storage version's form. */
+  toStorage(obj: KObject): KObject | Promise<KObject>;
+  /** Stored objects → this version, in order, as one batch (one ConversionReview for a whole list). */
+  fromStorage(objs: KObject[]): KObject[] | Promise<KObject[]>;
+  /** A fast path on the stored JSON (conversion None only rewrites apiVersion); undefined: use fromStorage. */
+  fromStorageJson?(json: string): string | undefined;
+  /** True when fromStorage never waits (no webhook): watch events convert inline. */
+  synchronous: boolean;
 }
 
 export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -16,6 +16,8 @@ import type { CRDVersion, CustomResourceDefinition, JSONSchemaProps } from '../.
 import { validateAgainstSchema, validateEmbeddedResources, validateListTypes } from '../../../apimachinery/crd/validate.js';
 import type { FieldError } from '../../../apimachinery/errors.js';
 import { deepClone } from '../../../apimachinery/json.js';
+import { crdStorageConversion } from './crd-conversion.js';
+import { compareKubeVersions } from './version-priority.js';
 import type { KObject, PrinterColumn, ResourceDef, ResourceStrategy } from '../resource.js';
 
 /** A custom resource's ResourceDef, with what request decoding needs besides the strategy. */
@@ -23,7 +25,7 @@ export interface CustomResourceDef extends ResourceDef {
   crd: {
     /** The CRD's name (`crontabs.stable.example.com`). */
     name: string;
-    /** The version objects are stored in; every served version reads and writes it unchanged (conversion None). */
+    /** The version objects are stored in; other versions convert through `storage` (crd-conversion.ts). */
     storageVersion: string;
     /** The version's structural schema, absent when the CRD has none for it. */
     structural?: Structural;
@@ -90,7 +92,8 @@ function selectableValue(path: string[]): (obj: KObject) => string {
 }
 
 /**
- * One ResourceDef per served version of `crd`: names and scope from the spec, the version's
+ * One ResourceDef per served version of `crd`, in Kubernetes' version priority order (the first
+ * is the preferred version), each converting to and from the storage version: names and scope from the spec, the version's
  * status/scale subresources, generation tracking, selectable fields (the version's
  * selectableFields, keyed without the leading dot as field selectors name them), printer
  * columns from additionalPrinterColumns (Age alone without any) and the custom-resource strategy.
@@ -101,6 +104,7 @@ export function crdToResourceDefs(crd: CustomResourceDefinition): CustomResource
   const storageVersion = spec.versions?.find((v) => v.storage)?.name ?? '';
   return (spec.versions ?? [])
     .filter((v) => v.served)
+    .sort((a, b) => compareKubeVersions(a.name ?? '', b.name ?? ''))
     .map((v) => {
       const schema = v.schema?.openAPIV3Schema;
       const structural = schema ? newStructural(schema) : undefined;
@@ -124,6 +128,9 @@ export function crdToResourceDefs(crd: CustomResourceDefinition): CustomResource
           prune: <T>(obj: T) => (structural ? pruneCustomObject(obj, structural) : { pruned: obj, unknown: [] }),
         },
       };
+      const storage = crdStorageConversion(crd, v.name ?? '');
+      if (storage) def.storage = storage;
+      if (v.deprecated) def.deprecationWarning = v.deprecationWarning ?? `${spec.group ?? ''}/${v.name ?? ''} ${names.kind ?? ''} is deprecated`;
       if (names.shortNames?.length) def.shortNames = [...names.shortNames];
       if (names.categories?.length) def.categories = [...names.categories];
       const subresources: ResourceDef['subresources'] = {};

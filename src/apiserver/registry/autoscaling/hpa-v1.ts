@@ -4,12 +4,10 @@
  * current metrics and conditions travel in `autoscaling.alpha.kubernetes.io/*` annotations).
  * Validation and defaults run on the converted v2 form, so error paths are v2's
  * (`spec.metrics[0].resource.target.averageUtilization`), as upstream reports them.
- *
- * Not in the resource table yet: both versions share one key space in the store, so serving v1
- * needs the server to convert stored (v2) objects on read and v1 objects on write; these
- * functions are that conversion.
+ * Objects are stored as autoscaling/v2 (upstream's storage version) and converted on the way in
+ * and out by the generic store (`storage`).
  */
-import type { KObject, ResourceDef, ResourceStrategy } from '../resource.js';
+import type { KObject, ResourceDef, ResourceStrategy, StorageConversion } from '../resource.js';
 import { defaultHPA, hpaColumns } from './horizontalpodautoscalers.js';
 import type { HorizontalPodAutoscaler, MetricSpec, MetricStatus } from './hpa-types.js';
 import { validateHPA } from './hpa-validation.js';
@@ -102,7 +100,14 @@ export const hpaV1Strategy = {
   validate: (hpa) => validateHPA(hpaV1ToV2(hpa)),
 } satisfies ResourceStrategy<HorizontalPodAutoscalerV1>;
 
-/** The autoscaling/v1 `horizontalpodautoscalers` resource (see the module comment before serving it). */
+/** v1 ↔ the stored v2 form; objects stored by other versions of the server are v2 as well. */
+const storedAsV2: StorageConversion = {
+  synchronous: true,
+  toStorage: (obj) => hpaV1ToV2(obj as HorizontalPodAutoscalerV1),
+  fromStorage: (objs) => objs.map((o) => (o.apiVersion === 'autoscaling/v1' ? o : hpaV2ToV1(o as HorizontalPodAutoscaler))),
+};
+
+/** The autoscaling/v1 `horizontalpodautoscalers` resource, stored as v2. */
 export const horizontalpodautoscalersV1: ResourceDef = {
   group: 'autoscaling',
   version: 'v1',
@@ -114,5 +119,6 @@ export const horizontalpodautoscalersV1: ResourceDef = {
   categories: ['all'],
   subresources: { status: true },
   printerColumns: hpaColumns((o) => hpaV1ToV2(o as HorizontalPodAutoscalerV1)),
+  storage: storedAsV2,
   strategy: hpaV1Strategy as ResourceStrategy,
 };

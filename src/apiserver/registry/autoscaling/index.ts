@@ -1,11 +1,9 @@
-/**
- * autoscaling: v2 horizontal pod autoscalers (preferred). autoscaling/v1 is defined in
- * hpa-v1.ts but not served until the store can convert between versions of one resource.
- */
+/** autoscaling: horizontal pod autoscalers at v2 (preferred, the storage version) and v1 (converted). */
 import type { ResourceDef } from '../resource.js';
 import { horizontalpodautoscalers } from './horizontalpodautoscalers.js';
+import { horizontalpodautoscalersV1 } from './hpa-v1.js';
 
 export { horizontalpodautoscalersV1, hpaV1ToV2, hpaV2ToV1 } from './hpa-v1.js';
 
 /** The autoscaling resources served. */
-export const autoscalingResources: ResourceDef[] = [horizontalpodautoscalers];
+export const autoscalingResources: ResourceDef[] = [horizontalpodautoscalers, horizontalpodautoscalersV1];
