@@ -77,7 +77,7 @@ describe('service load balancers', () => {
     assert.deepEqual(svc.metadata?.finalizers, [LB_CLEANUP_FINALIZER]);
     const evs = await wait(async () => {
       const e = await events('web');
-      return e.some((x) => x.reason === 'EnsuredLoadBalancer') && e;
+      return e.some((x) => x.reason === 'EnsuredLoadBalancer') ? e : undefined;
     }, 'events');
     const ensuring = evs.find((e) => e.reason === 'EnsuringLoadBalancer')!;
     assert.equal(ensuring.message, 'Ensuring load balancer');
@@ -103,7 +103,10 @@ describe('service load balancers', () => {
     assert.match(host, /^k8s-default-api-[0-9a-f]{10}-[0-9a-f]{16}\.elb\.us-west-2\.amazonaws\.com$/);
     const svc = await get('api');
     assert.deepEqual(svc.metadata?.finalizers, [LBC_SERVICE_FINALIZER]);
-    const evs = await wait(async () => (await events('api')).filter((e) => e.reason === 'SuccessfullyReconciled').length && events('api'), 'reconciled event');
+    const evs = await wait(async () => {
+      const e = await events('api');
+      return e.some((x) => x.reason === 'SuccessfullyReconciled') ? e : undefined;
+    }, 'reconciled event');
     assert.equal(evs.some((e) => e.source?.component === 'service-controller'), false, 'the in-tree controller stays away');
     assert.equal(evs.find((e) => e.reason === 'SuccessfullyReconciled')!.source?.component, 'service');
   });
