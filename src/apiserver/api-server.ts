@@ -18,6 +18,7 @@ import { parseRequestInfo } from './endpoints/request-info.js';
 import { handleResource, json, type HandlerEnv } from './endpoints/resource-handlers.js';
 import type { ApiRequest, ApiResponse } from './endpoints/types.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
+import { openapiV2Response } from './openapi-v2.js';
 import { GenericStore } from './registry/generic-store.js';
 import { handlePodProxySubresource, POD_PROXY_SUBRESOURCES, type PodLogProvider } from './registry/core/pod-log.js';
 import { groupVersion, type ResourceDef } from './registry/resource.js';
@@ -179,6 +180,8 @@ export class ApiServer {
       }
       case '/openapi/v3':
         return json(200, openapiIndex(this.defs, (gv) => this.openapiDoc(gv)));
+      case '/openapi/v2':
+        return openapiV2Response(this.defs, req.headers.accept);
     }
     if (path.startsWith('/openapi/v3/')) {
       const gv = path.slice('/openapi/v3/'.length).replace(/^apis?\//, '');
