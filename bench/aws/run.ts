@@ -7,6 +7,7 @@
  *
  *   node --import tsx bench/aws/run.ts [--clusters 200] [--describes 2000] [--lists 100]
  *                                      [--concurrency 32] [--no-doc] [--json FILE] [--no-server-log]
+ *                                      [--cpu-prof DIR]   (a V8 CPU profile of the eksplane server)
  *   node --import tsx bench/aws/run.ts --render FILE      (a saved --json run into the doc)
  *
  * Workload, per server: CreateCluster × N one at a time; (eksplane: wait until all are ACTIVE);
@@ -25,12 +26,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { awsBenchClient, runPool, stats, type AwsBenchClient, type Stats } from './client.js';
+import { freePort, startEksplane, stopProcess } from './eksplane-process.js';
 import { renderSection, updateDoc, type AwsBenchResults, type TargetResults } from './report.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -43,6 +43,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     'no-doc': { type: 'boolean', default: false },
     'no-server-log': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
     json: { type: 'string' },
     render: { type: 'string' },
   },
@@ -51,16 +52,6 @@ const N = Number(args.clusters);
 const D = Number(args.describes);
 const L = Number(args.lists);
 const C = Number(args.concurrency);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -94,30 +85,21 @@ interface ServerLogLine {
   ms: number;
 }
 
-async function startEksplane(dataDir: string, log: ServerLogLine[]): Promise<Spawned> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, [join(ROOT, 'bin/eksplane.js'), 'server', '--port', String(port), '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, EKSPLANE_LOG_LEVEL: args['no-server-log'] ? 'warn' : 'debug' },
+function startEksplaneLogged(dataDir: string, log: ServerLogLine[]): Promise<Spawned> {
+  return startEksplane({
+    dataDir,
+    logLevel: args['no-server-log'] ? 'warn' : 'debug',
+    ...(args['cpu-prof'] ? { cpuProfDir: args['cpu-prof'] } : {}),
+    onLogLine(line) {
+      if (!line.includes('"aws request"')) return;
+      try {
+        const j = JSON.parse(line) as { time: number; op?: string; ms: number };
+        if (j.op) log.push({ time: j.time, op: j.op, ms: j.ms });
+      } catch {
+        /* not a log line */
+      }
+    },
   });
-  createInterface({ input: proc.stderr! }).on('line', (line) => {
-    if (!line.includes('"aws request"')) return;
-    try {
-      const j = JSON.parse(line) as { time: number; op?: string; ms: number };
-      if (j.op) log.push({ time: j.time, op: j.op, ms: j.ms });
-    } catch {
-      /* not a log line */
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening on')) resolve();
-    });
-    proc.once('exit', (c) => reject(new Error(`eksplane exited with ${c}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, proc, stop: () => stopProcess(proc) };
 }
 
 async function startMoto(): Promise<Spawned> {
@@ -131,15 +113,6 @@ async function startMoto(): Promise<Spawned> {
     await sleep(100);
   }
   throw new Error('moto_server did not start in 20 s');
-}
-
-async function stopProcess(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((r) => proc.once('exit', r));
-  proc.kill('SIGTERM');
-  const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(t);
 }
 
 /** Fails the run on any unexpected status: a benchmark of errors measures nothing. */
@@ -271,7 +244,7 @@ async function main(): Promise<void> {
   let eks: Spawned | undefined;
   let moto: Spawned | undefined;
   try {
-    eks = await startEksplane(dataDir, log);
+    eks = await startEksplaneLogged(dataDir, log);
     moto = await startMoto();
     const setup = awsBenchClient(eks.url);
     const prereqs = await eksplanePrereqs(setup);

@@ -230,16 +230,24 @@ const PLURAL: Record<string, string> = { ClusterRole: 'clusterroles', Role: 'rol
  * would also add missing rules and subjects to `autoupdate: "true"` objects). Returns how many it created.
  */
 export async function ensureBootstrapRbac(api: BootstrapTarget, objects: KObject[] = BOOTSTRAP_RBAC): Promise<number> {
+  // Concurrently: a store that commits concurrent writes together spends one commit on the batch.
+  const results = await Promise.allSettled(
+    objects.map(async (o) => {
+      const gs = api.storeFor(RBAC_GROUP, PLURAL[o.kind ?? ''] ?? '');
+      if (!gs || gs.cache.entries.has(gs.key(o.metadata?.namespace, o.metadata?.name ?? ''))) return 0;
+      try {
+        await gs.create(structuredClone(o));
+        return 1;
+      } catch (e) {
+        if (!(e instanceof StatusError && e.code === 409)) throw e;
+        return 0;
+      }
+    }),
+  );
   let created = 0;
-  for (const o of objects) {
-    const gs = api.storeFor(RBAC_GROUP, PLURAL[o.kind ?? ''] ?? '');
-    if (!gs || gs.cache.entries.has(gs.key(o.metadata?.namespace, o.metadata?.name ?? ''))) continue;
-    try {
-      await gs.create(structuredClone(o));
-      created++;
-    } catch (e) {
-      if (!(e instanceof StatusError && e.code === 409)) throw e;
-    }
+  for (const r of results) {
+    if (r.status === 'rejected') throw r.reason;
+    created += r.value;
   }
   return created;
 }
