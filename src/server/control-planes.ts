@@ -225,12 +225,16 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
     const tokenUser = eksTokenAuthenticator({ store, iam, clock, cluster: rec, awsAuth, ec2PrivateDnsName });
     let identity: ClusterIdentity | undefined;
     const sourceIps = new WeakMap<object, string>();
-    const front: ApiServer = Object.create(api, {
-      handle: {
-        value: auditor.handler(
-          async (req: ApiRequest) => (encryption && (await secretsRefusal(encryption, req))) ?? api.handle(req),
-          (req) => [sourceIps.get(req.headers) ?? ''],
-        ),
+    const handle = auditor.handler(
+      async (req: ApiRequest) => (encryption && (await secretsRefusal(encryption, req))) ?? api.handle(req),
+      (req) => [sourceIps.get(req.headers) ?? ''],
+    );
+    // The HTTPS front sees the API server with `handle` audited and Secret requests gated.
+    const front = new Proxy(api, {
+      get(target, prop, receiver) {
+        if (prop === 'handle') return handle;
+        const v: unknown = Reflect.get(target, prop, receiver === front ? target : receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
       },
     });
     const server = createHttpsServer({

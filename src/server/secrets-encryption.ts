@@ -40,6 +40,8 @@ export class SecretsEncryption implements ValueTransformer {
   private readonly secretsPrefix: string;
   /** Keys loaded as placeholders → why. */
   private readonly unreadable = new Map<string, string>();
+  /** Placeholder keys re-emitted and not yet read back (so each is rewritten once). */
+  private readonly reemitted = new Set<string>();
   /** The store the API server must be given. */
   readonly store: Store;
 
@@ -87,10 +89,12 @@ export class SecretsEncryption implements ValueTransformer {
     try {
       const out = await this.kmsV2.fromStorage(key, stored);
       this.unreadable.delete(key);
+      this.reemitted.delete(key);
       return out;
     } catch (err) {
       const why = (err as Error).message;
       this.unreadable.set(key, why);
+      this.reemitted.delete(key);
       this.opts.log.error({ err, key }, 'secret could not be decrypted');
       return this.placeholder(key, why);
     }
@@ -127,12 +131,14 @@ export class SecretsEncryption implements ValueTransformer {
     if (problem) return problem;
     if (!this.unreadable.size) return undefined;
     for (const key of [...this.unreadable.keys()]) {
+      if (this.reemitted.has(key)) continue;
       const kv = await this.inner.get(key);
       if (!kv) {
         this.unreadable.delete(key);
         continue;
       }
       // The same envelope written again: a new revision whose watch event now decrypts.
+      this.reemitted.add(key);
       await this.inner.update(key, kv.value, kv.modRevision);
     }
     const left = this.unreadable.values().next();
