@@ -47,7 +47,7 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
   const ec2 = createEc2({ store, clock });
   const autoscaling = createAutoScaling({ store, clock, ec2: ec2.api, log });
   const kms = createKmsService({ store, clock, masterKey: await loadOrCreateMasterSecret(join(opts.dataDir, MASTER_SECRET_FILE)) });
-  const controlPlanes = new ControlPlanes({ store, clock, log, iam, host: opts.host, dataPlane: { ec2: ec2.api, store }, kms: kms.api, dataDir: opts.dataDir });
+  const controlPlanes = new ControlPlanes({ store, clock, log, iam, host: opts.host, dataPlane: { ec2: ec2.api, store, autoscaling: autoscaling.api, drainTimeoutMs: opts.realisticTiming ? 15 * 60_000 : undefined }, kms: kms.api, dataDir: opts.dataDir });
   const eks = createEksService({
     ec2: ec2.api,
     iam: iamApiOf(iam),

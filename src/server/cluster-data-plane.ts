@@ -7,18 +7,27 @@
  * an instance that stops running loses its kubelet and — terminated — its Node, as the AWS cloud
  * controller manager deletes it. The default add-ons (aws-node, kube-proxy, CoreDNS) are applied
  * once, as EKS installs them in a new cluster.
+ *
+ * It is also EKS's managed node group agent for the cluster: an instance of a node group that its
+ * Auto Scaling group holds in `Terminating:Wait` (the group's Terminate-LC-Hook, on scale-in or
+ * DeleteNodegroup) has its node drained once — cordoned, pods evicted through the Eviction API
+ * within their PodDisruptionBudgets — and then the lifecycle action is completed (CONTINUE), also
+ * when the drain timed out (`drainTimeoutMs`), as EKS lets a scale-in proceed. A node group's
+ * labels and taints changed by UpdateNodegroupConfig are applied to its existing Nodes.
  */
 import type { UserInfo } from '../apiserver/endpoints/types.js';
 import type { ApiServer } from '../apiserver/api-server.js';
 import type { EksIdentity } from '../aws/identity/index.js';
-import type { Ec2Api, InstanceInfo, SubnetInfo } from '../aws/services/contracts.js';
+import type { Taint as KubeTaint } from 'kubernetes-types/core/v1.js';
+import type { AutoScalingApi, Ec2Api, InstanceInfo, SubnetInfo } from '../aws/services/contracts.js';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { nodegroupTable, type NodegroupRecord } from '../aws/services/eks/nodegroups/model.js';
+import { nodegroupTable, TERMINATE_HOOK, type NodegroupRecord } from '../aws/services/eks/nodegroups/model.js';
 import { eksTables } from '../aws/services/eks/state.js';
 import { applyAddons, eksDefaultAddons } from '../dataplane/addons/index.js';
 import { CniConfigWatcher } from '../dataplane/cni/config-watcher.js';
 import { VpcCni } from '../dataplane/cni/vpc-cni.js';
 import type { SimulatedMachine } from '../dataplane/contracts.js';
+import { Drainer } from '../dataplane/drain/drainer.js';
 import { KubeletFleet } from '../dataplane/kubelet/fleet.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../kubeclient/errors.js';
 import type { SharedInformers } from '../kubeclient/shared-informers.js';
@@ -28,7 +37,7 @@ import type { Logger } from '../lib/logger.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { Store } from '../store/types.js';
 import { inProcessTransport } from './in-process-transport.js';
-import { instanceRoleIdentity, simulatedMachine } from './machines.js';
+import { instanceRoleIdentity, nodegroupLabels, nodegroupTaints, simulatedMachine } from './machines.js';
 import { subnetAddresses } from './subnet-addresses.js';
 
 /** What a server with EC2 gives its control planes so their clusters get nodes. */
@@ -37,6 +46,10 @@ export interface DataPlaneDeps {
   store: Store;
   /** How often instances are matched with kubelets, in clock ms (default 1000). */
   syncMs?: number;
+  /** Auto Scaling, whose termination hooks hold node group instances until their nodes are drained (no draining without it). */
+  autoscaling?: AutoScalingApi;
+  /** How long a node's drain may take before its instance terminates anyway, in clock ms (default 30 s; EKS: 15 min). */
+  drainTimeoutMs?: number;
 }
 
 export interface ClusterDataPlaneOptions {
@@ -52,6 +65,8 @@ export interface ClusterDataPlaneOptions {
 }
 
 const RUNNING = 'running';
+const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+const sameTaint = (a: KubeTaint, b: KubeTaint) => a.key === b.key && a.effect === b.effect;
 const SERVICE_CIDR = '10.100.0.0/16';
 
 interface Known {
@@ -70,6 +85,10 @@ export class ClusterDataPlane {
   private readonly roles = new Map<string, string>();
   /** Node roles already mapped in aws-auth by this process. */
   private readonly mappedRoles = new Set<string>();
+  private readonly drainer: Drainer;
+  /** Instances whose drain has started (each is drained once), with the drain in flight. */
+  private readonly draining = new Map<string, Promise<void>>();
+  private readonly drains = new AbortController();
   private cancel: (() => void) | undefined;
   private syncing: Promise<void> | undefined;
   private stopped = false;
@@ -96,6 +115,7 @@ export class ClusterDataPlane {
       network,
       transportFor: (m) => inProcessTransport(opts.api, () => this.nodeUser(m)),
     });
+    this.drainer = new Drainer({ client: informers.client, clock, log: log.child({ controller: 'nodegroup-drain' }) });
   }
 
   /** Starts everything; add-ons are applied in the background (idempotently). */
@@ -113,7 +133,9 @@ export class ClusterDataPlane {
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancel?.();
+    this.drains.abort();
     await this.syncing;
+    await Promise.all(this.draining.values());
     await this.fleet.stop();
     await this.cniConfig.stop();
     await this.scheduler.stop();
@@ -165,20 +187,22 @@ export class ClusterDataPlane {
       if (running.has(id)) continue;
       this.known.delete(id);
       this.roles.delete(id);
+      this.draining.delete(id);
       this.fleet.removeMachine(id);
       await this.network.detachMachine(k.machine);
       const inst = instances.find((i) => i.instanceId === id);
       if (!inst || inst.state === 'terminated' || inst.state === 'shutting-down') await this.deleteNode(k.machine.nodeName);
     }
     const nodegroups = new Map<string, NodegroupRecord | undefined>();
+    const nodegroup = async (ngName: string) => {
+      if (!nodegroups.has(ngName)) nodegroups.set(ngName, (await nodegroupTable(this.opts.deps.store, { account, region }).get(`${name}/${ngName}`))?.value);
+      return nodegroups.get(ngName);
+    };
+    for (const k of this.known.values()) if (k.nodegroup) await this.reflectNodegroupConfig(k, await nodegroup(k.nodegroup));
     for (const [id, inst] of running) {
       if (this.known.has(id)) continue;
       const ngName = inst.tags['eks:nodegroup-name'];
-      let ng: NodegroupRecord | undefined;
-      if (ngName) {
-        if (!nodegroups.has(ngName)) nodegroups.set(ngName, (await nodegroupTable(this.opts.deps.store, { account, region }).get(`${name}/${ngName}`))?.value);
-        ng = nodegroups.get(ngName);
-      }
+      const ng = ngName ? await nodegroup(ngName) : undefined;
       const machine = simulatedMachine(inst, region, await this.subnet(inst.subnetId), ng);
       if (!machine) {
         this.opts.log.warn({ instance: id, type: inst.instanceType }, 'instance type unknown; no kubelet');
@@ -191,6 +215,77 @@ export class ClusterDataPlane {
       this.known.set(id, { machine, nodegroup: ngName });
       this.fleet.addMachine(machine);
     }
+    for (const ng of nodegroups.values()) if (ng?.asgCreated) await this.drainWaiting(ng);
+  }
+
+  /**
+   * Drains, once each, the node group's instances its Auto Scaling group holds in
+   * Terminating:Wait, then completes their lifecycle action (CONTINUE) so they terminate. An
+   * instance without a node (no kubelet) is let go at once; a failed completion is tried again
+   * next sync.
+   */
+  private async drainWaiting(ng: NodegroupRecord): Promise<void> {
+    const { autoscaling, drainTimeoutMs } = this.opts.deps;
+    if (!autoscaling) return;
+    const { account, region } = this.opts.cluster;
+    const g = await autoscaling.describeGroup(account, region, ng.asgName);
+    for (const inst of g?.instances ?? []) {
+      if (inst.lifecycleState !== 'Terminating:Wait' || this.draining.has(inst.instanceId)) continue;
+      const id = inst.instanceId;
+      const node = this.known.get(id)?.machine.nodeName;
+      const log = this.opts.log.child({ nodegroup: ng.nodegroupName, instance: id, node });
+      const run = (async () => {
+        if (node) await this.drainer.drain(node, { timeoutMs: drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS, signal: this.drains.signal });
+        if (this.drains.signal.aborted) return;
+        await autoscaling.completeLifecycleAction(account, region, { groupName: ng.asgName, hookName: TERMINATE_HOOK.name, instanceId: id, result: 'CONTINUE' });
+        log.info('node drained; instance let go');
+      })().catch((err: unknown) => {
+        log.warn({ err }, 'drain or lifecycle completion failed; retried next sync');
+        this.draining.delete(id);
+      });
+      this.draining.set(id, run);
+    }
+  }
+
+  /**
+   * UpdateNodegroupConfig's labels and taints on the group's existing Nodes (EKS applies them to
+   * the nodes it manages): labels added, changed and removed by a merge patch, the group's taints
+   * swapped in spec.taints beside taints of others (unschedulable, not-ready …), as the controller.
+   */
+  private async reflectNodegroupConfig(k: Known, ng: NodegroupRecord | undefined): Promise<void> {
+    if (!ng) return;
+    const labels = nodegroupLabels(ng);
+    const taints = nodegroupTaints(ng);
+    const was = k.machine;
+    const labelsChanged = JSON.stringify(Object.entries(labels).sort()) !== JSON.stringify(Object.entries(was.labels).sort());
+    const taintsChanged = JSON.stringify(taints) !== JSON.stringify(was.taints);
+    if (!labelsChanged && !taintsChanged) return;
+    const client = this.opts.informers.client;
+    const ref = { group: '', version: 'v1', resource: 'nodes', name: was.nodeName };
+    try {
+      if (labelsChanged) {
+        const patch: Record<string, string | null> = { ...labels };
+        for (const key of Object.keys(was.labels)) if (!(key in labels)) patch[key] = null;
+        await client.patch(ref, { metadata: { labels: patch } }, 'merge');
+      }
+      for (let attempt = 0; taintsChanged && attempt < 5; attempt++) {
+        const node = await client.get<KubeObject & { spec?: { taints?: KubeTaint[] } }>(ref);
+        const others = (node.spec?.taints ?? []).filter((t) => !was.taints.some((o) => sameTaint(o, t)) && !taints.some((n) => sameTaint(n, t)));
+        const next = [...others, ...taints];
+        try {
+          await client.update(ref, { ...node, spec: { ...node.spec, taints: next.length ? next : undefined } });
+          break;
+        } catch (err) {
+          if (!isConflict(err)) throw err;
+        }
+      }
+    } catch (err) {
+      // Not registered yet: tried again next sync.
+      if (isNotFound(err)) return;
+      throw err;
+    }
+    k.machine = { ...was, labels, taints };
+    this.opts.log.info({ node: was.nodeName, nodegroup: ng.nodegroupName }, 'node group labels and taints applied to the node');
   }
 
   /**

@@ -7,7 +7,9 @@
  *   CREATING/activate ─(every readyPoll)→ ACTIVE once the group has its desired instances
  *       InService, or once createdAt + nodegroupCreate has passed
  *       └─ node role gone / no longer trusting ec2.amazonaws.com, ASG gone → CREATE_FAILED + health.issues
- *   DELETING/delete ─(now)→ ASG deleted (force) → DELETING/finish ─(deletion + nodegroupDelete)→ gone
+ *   DELETING/delete ─(now)→ with a data plane and instances: ASG scaled to 0 → DELETING/drain
+ *       (every readyPoll; the nodes are drained through the termination hook) ─(ASG empty)→
+ *       ASG deleted (force) → DELETING/finish ─(deletion + nodegroupDelete)→ gone
  *
  * UPDATING is driven by Update records through the `nodegroup` update applier (./updates.ts).
  * Every side effect is idempotent: the ASG is looked up before it is created, deleting what is
@@ -17,9 +19,9 @@ import { AwsError } from '../../../types.js';
 import { bootstrapNodeRoleEntry } from '../access-entry-model.js';
 import type { Step } from '../reconciler.js';
 import { tables, type EksRuntime } from '../runtime.js';
-import { KIND, type Scope } from '../state.js';
+import { KIND, type Lifecycle, type Scope } from '../state.js';
 import { NG_MSG } from './messages.js';
-import { asgTags, type NodegroupDeps, type NodegroupIssue, type NodegroupRecord } from './model.js';
+import { asgTags, TERMINATE_HOOK, type NodegroupDeps, type NodegroupIssue, type NodegroupRecord } from './model.js';
 
 /** Why a node group being created cannot work (anymore): health issues, empty when fine. */
 async function roleIssues(rt: EksRuntime, scope: Scope, n: NodegroupRecord): Promise<NodegroupIssue[]> {
@@ -29,6 +31,9 @@ async function roleIssues(rt: EksRuntime, scope: Scope, n: NodegroupRecord): Pro
     return [{ code: 'AccessDenied', message: `The node role ${n.nodeRole} cannot be assumed by ec2.amazonaws.com: its trust policy does not allow it.`, resourceIds: [n.nodeRole] }];
   return [];
 }
+
+/** How long a deletion waits for the drained instances before deleting the group anyway (the hook's heartbeat and a minute). */
+const DRAIN_LIMIT_MS = (TERMINATE_HOOK.heartbeatTimeout + 60) * 1000;
 
 const failed = (n: NodegroupRecord, now: number, issues: NodegroupIssue[]): Step<NodegroupRecord> => ({
   put: { ...n, status: 'CREATE_FAILED', health: { issues }, modifiedAt: now, lifecycle: undefined },
@@ -59,6 +64,8 @@ async function provision(rt: EksRuntime, deps: NodegroupDeps, scope: Scope, n: N
         launchTemplate: n.launchTemplate && (n.launchTemplate.id ? { id: n.launchTemplate.id, version: n.launchTemplate.version } : { name: n.launchTemplate.name, version: n.launchTemplate.version }),
         instanceType: n.launchTemplate ? n.instanceTypes?.[0] : (n.instanceTypes?.[0] ?? 't3.medium'),
         tags: asgTags(n.clusterName, n.nodegroupName),
+        // With a data plane to drain the nodes, EKS's termination hook holds each instance until it is drained.
+        lifecycleHooks: deps.nodes ? [TERMINATE_HOOK] : undefined,
       });
     } catch (err) {
       // Auto Scaling refused the group (a service error): the node group cannot be created.
@@ -112,6 +119,22 @@ export async function deleteGroupResources(rt: EksRuntime, deps: NodegroupDeps, 
   }
 }
 
+/**
+ * DeleteNodegroup's first part as EKS does it (delete-managed-node-group docs): the Auto Scaling
+ * group goes to 0/0/0 so every instance is drained through the termination hook and terminates;
+ * once it is empty (or after the hook's own timeout) the group is deleted.
+ */
+async function removeNodes(rt: EksRuntime, deps: NodegroupDeps, scope: Scope, n: NodegroupRecord, lc: Lifecycle, now: number): Promise<Step<NodegroupRecord>> {
+  const g = deps.nodes ? await deps.autoscaling.describeGroup(scope.account, scope.region, n.asgName) : undefined;
+  const waiting = g !== undefined && g.instances.length > 0 && now < lc.startedAt + DRAIN_LIMIT_MS;
+  if (waiting) {
+    if (lc.phase === 'delete') await deps.autoscaling.updateGroup(scope.account, scope.region, n.asgName, { minSize: 0, maxSize: 0, desiredCapacity: 0 });
+    return { put: { ...n, lifecycle: { phase: 'drain', startedAt: lc.startedAt, dueAt: now + rt.timings.readyPoll } } };
+  }
+  await deleteGroupResources(rt, deps, scope, n);
+  return { put: { ...n, lifecycle: { phase: 'finish', startedAt: lc.startedAt, dueAt: Math.max(now, lc.startedAt + rt.timings.nodegroupDelete) } } };
+}
+
 /** Removes the Update records of a node group (a group recreated under the name starts afresh). */
 async function deleteUpdatesOf(rt: EksRuntime, scope: Scope, n: NodegroupRecord): Promise<void> {
   const updates = tables(rt, scope).updates;
@@ -129,10 +152,7 @@ export function registerNodegroupMachine(rt: EksRuntime, deps: NodegroupDeps): v
       const lc = n.lifecycle;
       if (!lc) return { put: n };
       if (n.status === 'DELETING') {
-        if (lc.phase === 'delete') {
-          await deleteGroupResources(rt, deps, scope, n);
-          return { put: { ...n, lifecycle: { phase: 'finish', startedAt: lc.startedAt, dueAt: lc.startedAt + rt.timings.nodegroupDelete } } };
-        }
+        if (lc.phase === 'delete' || lc.phase === 'drain') return removeNodes(rt, deps, scope, n, lc, ctx.now);
         await deleteUpdatesOf(rt, scope, n);
         rt.log.info({ cluster: n.clusterName, nodegroup: n.nodegroupName, account: scope.account, region: scope.region }, 'eks nodegroup deleted');
         return { remove: true };

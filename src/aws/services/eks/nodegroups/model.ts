@@ -136,6 +136,13 @@ export interface NodegroupNodes {
   status(scope: { account: string; region: string }, clusterName: string, nodegroupName: string): Promise<{ ready: number; failedToJoin: string[] }>;
 }
 
+/**
+ * The termination lifecycle hook EKS puts on a managed node group's Auto Scaling group (as seen in
+ * DescribeLifecycleHooks of real node groups: `Terminate-LC-Hook`, 30-minute heartbeat): each
+ * instance being terminated waits in Terminating:Wait until EKS has drained its node.
+ */
+export const TERMINATE_HOOK = { name: 'Terminate-LC-Hook', transition: 'autoscaling:EC2_INSTANCE_TERMINATING', heartbeatTimeout: 1800, defaultResult: 'CONTINUE' } as const;
+
 /** `eks-<nodegroup>-<uuid>`, the name EKS gives a managed node group's Auto Scaling group (semantics doc §0). */
 export function asgNameOf(nodegroupName: string, id: string): string {
   return `eks-${nodegroupName}-${id}`;
