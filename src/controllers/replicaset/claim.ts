@@ -38,7 +38,6 @@ export async function claimObjects<T extends KubeObject>(spec: ClaimSpec<T>, can
   let canAdopt: Promise<void> | undefined;
   for (const obj of candidates) {
     const ref = controllerRefOf(obj);
-    const target = { ...spec.resource, namespace: ns, name: obj.metadata!.name! };
     if (ref) {
       if (ref.uid !== ownerUid) continue;
       if (spec.matches(obj)) {
@@ -47,7 +46,7 @@ export async function claimObjects<T extends KubeObject>(spec: ClaimSpec<T>, can
       }
       if (owner.metadata?.deletionTimestamp) continue;
       try {
-        await spec.client.patch(target, { metadata: { ownerReferences: [{ $patch: 'delete', uid: ownerUid }], uid: obj.metadata!.uid } }, 'strategic');
+        await spec.client.patch(targetOf(spec, ns, obj), { metadata: { ownerReferences: [{ $patch: 'delete', uid: ownerUid }], uid: obj.metadata!.uid } }, 'strategic');
       } catch (err) {
         if (!isNotFound(err)) errors.push(err as Error);
       }
@@ -56,7 +55,7 @@ export async function claimObjects<T extends KubeObject>(spec: ClaimSpec<T>, can
     if (owner.metadata?.deletionTimestamp || !spec.matches(obj) || obj.metadata?.deletionTimestamp || obj.metadata?.namespace !== ns) continue;
     try {
       await (canAdopt ??= recheckOwner(spec));
-      await spec.client.patch(target, { metadata: { ownerReferences: [newControllerRef(owner, spec.ownerApiVersion, spec.ownerKind)], uid: obj.metadata!.uid } }, 'strategic');
+      await spec.client.patch(targetOf(spec, ns, obj), { metadata: { ownerReferences: [newControllerRef(owner, spec.ownerApiVersion, spec.ownerKind)], uid: obj.metadata!.uid } }, 'strategic');
       claimed.push(obj);
     } catch (err) {
       if (!isNotFound(err)) errors.push(err as Error);
@@ -64,6 +63,11 @@ export async function claimObjects<T extends KubeObject>(spec: ClaimSpec<T>, can
   }
   if (errors.length) throw new Error(errors.map((e) => e.message).join('; '));
   return claimed;
+}
+
+/** Where a claimed object is patched (built only when one is: most syncs patch nothing). */
+function targetOf<T extends KubeObject>(spec: ClaimSpec<T>, ns: string, obj: T): ResourceRef {
+  return { ...spec.resource, namespace: ns, name: obj.metadata!.name! };
 }
 
 /** Reads the owner live: adoption is refused once it is gone, replaced or being deleted. */

@@ -5,7 +5,8 @@
  * order pod-ranking.ts gives, at most `burstReplicas` per sync, and writes status (status.ts).
  * Expectations keep it from acting twice on an owner before the pod informer has seen its last
  * creations and deletions. Pods are found through the controller-uid and orphan indexes, never by
- * scanning the cluster's pods.
+ * scanning the cluster's pods, and a pod update re-queues its ReplicaSet only when it can change
+ * the sync's outcome (pod-changes.ts), not for every kubelet status write.
  */
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
@@ -23,6 +24,7 @@ import type { Controller, ControllerContext } from '../manager.js';
 import { controllerRefOf, isPodActive, newControllerRef, podFromTemplate } from '../pods.js';
 import { claimObjects } from './claim.js';
 import { addOwnerIndexes, CONTROLLER_UID_INDEX, ownedAndOrphans } from './owner-indexes.js';
+import { podChangeMatters } from './pod-changes.js';
 import { podsToDelete } from './pod-ranking.js';
 import { slowStartBatch } from './slow-start.js';
 import { calculateStatus, nextAvailableInMs, statusChanged } from './status.js';
@@ -110,7 +112,8 @@ export class ReplicaSetController implements Controller {
       this.log.warn({ err, ns: rs.metadata?.namespace, name: rs.metadata?.name }, 'invalid selector; not syncing');
       return;
     }
-    const candidates = ownedAndOrphans(this.podInformer, rs).filter(isPodActive);
+    const candidates: (Pod & KubeObject)[] = [];
+    for (const p of ownedAndOrphans(this.podInformer, rs)) if (isPodActive(p)) candidates.push(p);
     const pods = await claimObjects<Pod & KubeObject>(
       { client: this.ctx.client, owner: rs, ownerApiVersion: 'apps/v1', ownerKind: 'ReplicaSet', resource: PODS, ownerResource: REPLICA_SETS, matches: (p) => matches(selector, p.metadata?.labels) },
       candidates,
@@ -248,8 +251,7 @@ export class ReplicaSetController implements Controller {
     }
     if (cur) {
       const rs = this.resolve(pod.metadata?.namespace, cur);
-      if (!rs) return;
-      this.enqueue(rs);
+      if (rs && podChangeMatters(old, pod)) this.enqueue(rs);
       return;
     }
     if (labelsChanged || refChanged) this.enqueueMatching(pod);

@@ -82,3 +82,23 @@ test('PodTopologySpread score: system default constraints apply only to pods a S
   assert.ok(s.b1! > s.a1!, JSON.stringify(s));
   assert.equal(scores(handle, infos, makePod('lonely', { labels: { app: 'other' } })), 'Skip');
 });
+
+test('PodTopologySpread score: the hostname constraint counts matching pods per node, not terminating ones nor other namespaces', () => {
+  const terminating = web('gone', 'b1');
+  terminating.metadata!.deletionTimestamp = '2024-01-01T00:00:00Z';
+  const placed = [web('e1', 'a1'), web('e2', 'a1'), web('e3', 'a2'), terminating, makePod('x', { node: 'b1', ns: 'other', labels: { app: 'web' } }), makePod('y', { node: 'b1', labels: { app: 'db' } })];
+  const { handle, infos } = fixture([makeNode('a1', { zone: 'a' }), makeNode('a2', { zone: 'a' }), makeNode('b1', { zone: 'b' })], placed);
+  // weight log(3 + 2); raw a1 round(2·1.61) = 3, a2 round(1.61) = 2, b1 0; normalized 100·(max + min − raw) / max.
+  assert.deepEqual(scores(handle, infos, spread({ key: 'kubernetes.io/hostname', when: 'ScheduleAnyway' })), { a1: 0, a2: 33, b1: 100 });
+});
+
+test('PodTopologySpread score: pods on nodes outside the scored set do not shift the scored nodes\' counts', () => {
+  const { handle, infos } = fixture(zones(), [web('e1', 'a1'), web('e2', 'a1'), web('e3', 'c1')]);
+  const pl = podTopologySpread(handle);
+  const state = new CycleState();
+  const pi = newPodInfo(spread({ key: 'kubernetes.io/hostname', when: 'ScheduleAnyway' }));
+  const scored = infos.filter((n) => n.name !== 'a1');
+  assert.equal(pl.preScore(state, pi, scored), null);
+  const s = scored.map((n) => ({ name: n.name, score: pl.score(state, pi, n) }));
+  assert.deepEqual(Object.fromEntries(s.map((x) => [x.name, x.score])), { a2: 0, b1: 0, c1: 2 });
+});

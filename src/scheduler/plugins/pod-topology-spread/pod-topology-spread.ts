@@ -5,7 +5,8 @@
  * maxSkew (minDomains: fewer domains than that count the minimum as 0). PreScore/Score do the
  * same for soft constraints (the system defaults among them) and prefer nodes in emptier
  * domains, weighting each constraint by log(domains + 2). Counts come from the cache's label
- * index, so the cost follows the matching pods, not all pods.
+ * index, once per cycle in PreFilter/PreScore (the hostname constraint's per-node counts too), so
+ * the cost follows the matching pods, not nodes × pods, and Score is a map lookup per node.
  */
 import type { Handle } from '../../handle.js';
 import type { NodeInfo } from '../../node-info.js';
@@ -39,6 +40,7 @@ class FilterState {
 
 interface ScoreState {
   constraints: SpreadConstraint[];
+  /** Per constraint: domain value → matching pods; for hostname constraints, node name → matching pods on it. */
   counts: Map<string, number>[];
   weights: number[];
   ignored: Set<string>;
@@ -46,11 +48,19 @@ interface ScoreState {
 
 const countable = (pi: PodInfo): boolean => !pi.pod.metadata?.deletionTimestamp;
 
-/** Pods matching each constraint's selector in the pod's namespace, added into `counts` by the node's domain. */
-function countMatching(h: Handle, pod: PodInfo, cs: SpreadConstraint[], counts: Map<string, number>[], eligible: (c: SpreadConstraint, n: NodeInfo) => boolean, skipHostname: boolean): void {
+/**
+ * Pods matching each constraint's selector in the pod's namespace, added into `counts` by the
+ * node's domain. With `hostnameByNode`, a hostname constraint's pods are counted by node name
+ * instead, whatever the node's eligibility: what Score's countPodsMatchSelector finds on each
+ * node, gathered once from the label index rather than per scored node.
+ */
+function countMatching(h: Handle, pod: PodInfo, cs: SpreadConstraint[], counts: Map<string, number>[], eligible: (c: SpreadConstraint, n: NodeInfo) => boolean, hostnameByNode: boolean): void {
   cs.forEach((c, i) => {
-    if (skipHostname && c.topologyKey === HOSTNAME_KEY) return;
     const m = counts[i]!;
+    if (hostnameByNode && c.topologyKey === HOSTNAME_KEY) {
+      for (const [pi, nodeName] of h.cache.matchingPods(pod.namespace, c.selector)) if (countable(pi)) m.set(nodeName, (m.get(nodeName) ?? 0) + 1);
+      return;
+    }
     for (const [pi, nodeName] of h.cache.matchingPods(pod.namespace, c.selector)) {
       if (!countable(pi)) continue;
       const n = h.cache.getNode(nodeName);
@@ -156,10 +166,7 @@ export const podTopologySpread = (h: Handle) => {
       st.constraints.forEach((c, i) => {
         const v = node.labels[c.topologyKey];
         if (v === undefined) return;
-        let cnt = 0;
-        if (c.topologyKey === HOSTNAME_KEY) {
-          for (const pi of node.pods.values()) if (pi.namespace === pod.namespace && countable(pi) && matches(c.selector, pi.labels)) cnt++;
-        } else cnt = st.counts[i]!.get(v) ?? 0;
+        const cnt = st.counts[i]!.get(c.topologyKey === HOSTNAME_KEY ? node.name : v) ?? 0;
         score += cnt * st.weights[i]! + (c.maxSkew - 1);
       });
       return Math.round(score);
