@@ -11,19 +11,49 @@ const META = '"metadata":{';
 export class CacheEntry {
   /** Held weakly: a parsed pod costs several times its JSON, and 150k of them must fit. */
   private parsed: WeakRef<KObject> | undefined;
+  /** The served JSON, once built. */
+  private text: string | undefined;
+  /** The stored bytes (no resourceVersion) until the served JSON is first asked for. */
+  private stored: Uint8Array | undefined;
 
   constructor(
     /** Store key. */
     readonly key: string,
     /** The object as served, resourceVersion included. */
-    readonly json: string,
+    json: string,
     /** The store revision of the write that produced this state (its resourceVersion). */
     readonly rev: number,
-  ) {}
+  ) {
+    this.text = json;
+  }
 
-  /** Builds an entry from stored bytes, which carry no resourceVersion (as in etcd for kube-apiserver). */
+  /**
+   * Builds an entry from stored bytes, which carry no resourceVersion (as in etcd for
+   * kube-apiserver). The served JSON is built on first use: loading 100k objects at start-up then
+   * costs no decoding, and the bytes live outside the JS heap until something reads them.
+   */
   static fromStored(key: string, value: Uint8Array, rev: number): CacheEntry {
-    return new CacheEntry(key, withResourceVersion(decoder.decode(value), rev), rev);
+    const e = new CacheEntry(key, '', rev);
+    e.text = undefined;
+    e.stored = value;
+    return e;
+  }
+
+  /** The object as served, resourceVersion included. */
+  get json(): string {
+    if (this.text === undefined) {
+      this.text = withResourceVersion(decoder.decode(this.stored), this.rev);
+      this.stored = undefined;
+    }
+    return this.text;
+  }
+
+  /**
+   * What a JSON field reader can scan without building anything: the served JSON if it exists,
+   * else the stored bytes (the same object without resourceVersion).
+   */
+  get source(): string | Uint8Array {
+    return this.text ?? this.stored!;
   }
 
   /**

@@ -36,15 +36,17 @@ export class TooOldError extends Error {
 }
 
 /**
- * Reads an indexed field straight from an object's JSON when that is unambiguous (undefined:
- * parse instead), so loading 100k pods does not parse them all.
+ * Reads an indexed field straight from an object's JSON text or stored bytes when that is
+ * unambiguous (undefined: parse instead), so loading 100k pods does not parse them all.
  */
-export type JsonFieldReader = (json: string) => string | undefined;
+export type JsonFieldReader = (json: string | Uint8Array) => string | undefined;
 
 /** A reader for a string field whose JSON key occurs nowhere else in the object (e.g. pods' `"nodeName"`). */
 export function uniqueKeyReader(key: string): JsonFieldReader {
   const needle = `"${key}":`;
+  const needleBytes = Buffer.from(needle);
   return (json) => {
+    if (typeof json !== 'string') return fromBytes(Buffer.from(json.buffer, json.byteOffset, json.byteLength), needleBytes);
     const at = json.indexOf(needle);
     if (at < 0) return '';
     if (json.indexOf(needle, at + needle.length) >= 0) return undefined;
@@ -52,6 +54,18 @@ export function uniqueKeyReader(key: string): JsonFieldReader {
     const m = /^"((?:[^"\\]|\\.)*)"/.exec(rest);
     return m && !m[1]!.includes('\\') ? m[1] : undefined;
   };
+}
+
+/** uniqueKeyReader over UTF-8 bytes: a plain string value right after the only occurrence of the key. */
+function fromBytes(b: Buffer, needle: Buffer): string | undefined {
+  const at = b.indexOf(needle);
+  if (at < 0) return '';
+  const start = at + needle.length;
+  if (b.indexOf(needle, start) >= 0 || b[start] !== 0x22) return undefined;
+  const end = b.indexOf(0x22, start + 1);
+  if (end < 0) return undefined;
+  const v = b.toString('utf8', start + 1, end);
+  return v.includes('\\') ? undefined : v;
 }
 
 const DEFAULT_HISTORY = 10_000;
@@ -65,7 +79,9 @@ export class ResourceCache {
   private history: CacheEvent[] = [];
   /** Every event of this resource with a revision above this one is in `history`. */
   private historyFrom: number;
-  private readonly watchers = new Set<CacheWatcher>();
+  /** Watchers by the namespace they watch ('' key unused: undefined means all namespaces). */
+  private readonly watchers = new Map<string | undefined, Set<CacheWatcher>>();
+  private watching = 0;
 
   constructor(
     /** Key prefix of the resource, ending in '/'. */
@@ -117,15 +133,16 @@ export class ResourceCache {
 
   /** Sends a batch of applied events to the watchers. */
   notify(events: CacheEvent[]): void {
-    for (const w of this.watchers) {
-      const mine = w.namespace === undefined ? events : events.filter((e) => namespaceOf(this.prefix, e.entry.key) === w.namespace);
-      if (mine.length) w.deliver(mine);
+    // Events are narrowed once per watched namespace, not once per watcher.
+    for (const [ns, group] of this.watchers) {
+      const mine = ns === undefined ? events : events.filter((e) => namespaceOf(this.prefix, e.entry.key) === ns);
+      if (mine.length) for (const w of group) w.deliver(mine);
     }
   }
 
   /** Tells watchers that everything up to `rev` has been seen. */
   progress(rev: number): void {
-    for (const w of this.watchers) w.progress?.(rev);
+    for (const group of this.watchers.values()) for (const w of group) w.progress?.(rev);
   }
 
   /**
@@ -136,12 +153,19 @@ export class ResourceCache {
     if (fromRev < this.historyFrom) throw new TooOldError(fromRev, this.historyFrom + 1);
     const backlog = this.eventsAfter(fromRev).filter((e) => w.namespace === undefined || namespaceOf(this.prefix, e.entry.key) === w.namespace);
     if (backlog.length) w.deliver(backlog);
-    this.watchers.add(w);
-    return () => this.watchers.delete(w);
+    let group = this.watchers.get(w.namespace);
+    if (!group) this.watchers.set(w.namespace, (group = new Set()));
+    group.add(w);
+    this.watching++;
+    return () => {
+      if (!group.delete(w)) return;
+      this.watching--;
+      if (group.size === 0 && this.watchers.get(w.namespace) === group) this.watchers.delete(w.namespace);
+    };
   }
 
   get watcherCount(): number {
-    return this.watchers.size;
+    return this.watching;
   }
 
   private eventsAfter(rev: number): CacheEvent[] {
@@ -221,7 +245,7 @@ export class ResourceCache {
 }
 
 function indexValue(idx: { get: (o: KObject) => string | undefined; fast?: JsonFieldReader }, e: CacheEntry): string {
-  const quick = idx.fast?.(e.json);
+  const quick = idx.fast?.(e.source);
   return quick ?? idx.get(e.obj) ?? '';
 }
 

@@ -7,7 +7,7 @@
  */
 import { badRequest, expired } from '../../apimachinery/errors.js';
 import type { CacheEntry } from '../cache/entry.js';
-import { TooOldError, type CacheEvent } from '../cache/resource-cache.js';
+import { TooOldError, type CacheEvent, type EventType } from '../cache/resource-cache.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import { groupVersion } from '../registry/resource.js';
 import type { ApiStream } from './types.js';
@@ -64,7 +64,7 @@ export function openWatch(p: WatchParams): ApiStream {
         const send = (line: string) => {
           if (!done && !write(line)) finish(); // the client cannot keep up: drop it, it will re-watch
         };
-        const event = (type: string, e: CacheEntry) => send(`{"type":"${type}","object":${p.render(e)}}\n`);
+        const event = (type: EventType, e: CacheEntry) => send(eventLine(type, e, p.render(e)));
         const bookmark = (rev: number, annotations?: Record<string, string>) =>
           send(`{"type":"BOOKMARK","object":${JSON.stringify({ kind, apiVersion, metadata: { resourceVersion: String(rev), ...(annotations ? { annotations } : {}) } })}}\n`);
         signal.addEventListener('abort', finish);
@@ -129,6 +129,24 @@ export function openWatch(p: WatchParams): ApiStream {
       });
     },
   };
+}
+
+/**
+ * Event lines built in this tick, per entry and type. An event fanned out to 1,000 watchers is
+ * then one string, built once, which the HTTP layer also encodes once (by identity) instead of
+ * once per watcher. Cleared every tick so it never holds on to objects the cache let go of.
+ */
+let lines = new Map<CacheEntry, Partial<Record<EventType, string>>>();
+
+/** `{"type":…,"object":…}\n` for an entry; shared by every watcher that renders the entry as its JSON. */
+function eventLine(type: EventType, e: CacheEntry, rendered: string): string {
+  if (rendered !== e.json) return `{"type":"${type}","object":${rendered}}\n`; // a Table row: per watcher
+  let byType = lines.get(e);
+  if (!byType) {
+    if (lines.size === 0) setImmediate(() => (lines = new Map()));
+    lines.set(e, (byType = {}));
+  }
+  return (byType[type] ??= `{"type":"${type}","object":${rendered}}\n`);
 }
 
 /** timeoutSeconds, or upstream's default of a random duration in [30 min, 60 min). */

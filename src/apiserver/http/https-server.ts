@@ -24,6 +24,12 @@ export interface TlsMaterial {
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 /** A watch consumer this far behind is dropped; it re-watches from its last resourceVersion. */
 const MAX_PENDING_BYTES = 32 * 1024 * 1024;
+/** Bodies above this many characters are sent chunked, in slices of it (see writeSliced). */
+const SLICE_CHARS = 1 << 20;
+/** How many slices of a large body may wait on the socket (see writeSliced). */
+const SLICES_IN_FLIGHT = 16;
+/** Stream chunks at least this long are UTF-8 encoded once per tick, however many streams get them. */
+const SHARED_CHUNK_CHARS = 512;
 
 export interface HttpsServerOptions {
   api: ApiServer;
@@ -53,7 +59,9 @@ export function createHttpsServer(opts: HttpsServerOptions): https.Server {
 async function serve(opts: HttpsServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
   const abort = new AbortController();
-  res.on('close', () => abort.abort());
+  // 'close' follows every response; only one that did not finish means the client went away
+  // (aborting after each normal response would build a DOMException per request).
+  res.on('close', () => res.writableFinished || abort.abort());
   const open = opts.publicHandler?.(req.method ?? 'GET', url.pathname);
   if (open) {
     drain(req);
@@ -82,14 +90,22 @@ async function serve(opts: HttpsServerOptions, req: IncomingMessage, res: Server
   await write(res, out, abort.signal);
 }
 
+/**
+ * The client certificate's identity per connection: a TLS connection's peer certificate cannot
+ * change, and turning it into a JS object on every request was a tenth of the server's CPU.
+ */
+const certIdentities = new WeakMap<TLSSocket, UserInfo | null>();
+
 async function identify(opts: HttpsServerOptions, req: IncomingMessage): Promise<UserInfo | undefined> {
   const sock = req.socket as TLSSocket;
-  if (sock.authorized) {
-    const id = parseClientCertIdentity(sock.getPeerCertificate());
-    if (id) return { name: id.user, groups: [...id.groups, 'system:authenticated'] };
+  let user = certIdentities.get(sock);
+  if (user === undefined) {
+    const id = sock.authorized ? parseClientCertIdentity(sock.getPeerCertificate()) : undefined;
+    user = id ? { name: id.user, groups: [...id.groups, 'system:authenticated'] } : null;
+    certIdentities.set(sock, user);
   }
-  const other = await opts.authenticate?.(req);
-  return other;
+  if (user) return { ...user, groups: [...user.groups] };
+  return opts.authenticate?.(req);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -116,6 +132,7 @@ function drain(req: IncomingMessage): void {
 
 async function write(res: ServerResponse, out: ApiResponse, signal?: AbortSignal): Promise<void> {
   const { body } = out;
+  if (typeof body === 'string' && body.length > SLICE_CHARS) return writeSliced(res, out.status, out.headers, body);
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(body) });
     res.end(body);
@@ -123,10 +140,70 @@ async function write(res: ServerResponse, out: ApiResponse, signal?: AbortSignal
   }
   res.writeHead(out.status, { ...out.headers, 'content-type': body.contentType, 'transfer-encoding': 'chunked' });
   res.flushHeaders();
+  // Chunks go to the socket already framed (`<hex size>\r\n…\r\n`), one write each: a watch
+  // event's framed bytes are then the same Buffer for every watcher (see framedChunk), and the
+  // response's own chunking (three writes and a cork per chunk) is skipped. res.end() still writes
+  // the last chunk, since the response is in chunked mode.
+  // A response queued behind another on a pipelined connection has no socket yet: it goes
+  // through res.write, which keeps the order.
+  const sock = res.socket;
   await body.run((chunk) => {
-    if (res.destroyed) return false;
-    res.write(chunk);
+    if (res.destroyed || sock?.destroyed) return false;
+    if (!chunk.length) return true;
+    if (sock) sock.write(chunk.length >= SHARED_CHUNK_CHARS ? sharedChunk(chunk) : framedChunk(chunk));
+    else res.write(chunk);
     return res.writableLength < MAX_PENDING_BYTES;
   }, signal ?? new AbortController().signal);
   if (!res.destroyed) res.end();
+}
+
+/**
+ * Sends a large body (an unpaged list of 100k pods is ~450 MB) chunked, in slices: the client
+ * reads while the rest is encoded and encrypted, as kube-apiserver's streaming list encoding
+ * (KEP-5116). Up to SLICES_IN_FLIGHT slices stay queued on the socket, so the connection keeps
+ * flowing while the event loop serves other work (a controller's relist) between two slices, and
+ * the server never holds more than those slices of encrypted bytes.
+ */
+async function writeSliced(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string): Promise<void> {
+  res.writeHead(status, { ...headers, 'transfer-encoding': 'chunked' });
+  const closed = new Promise<void>((resolve) => res.once('close', resolve));
+  const inFlight: Promise<unknown>[] = [];
+  for (let at = 0; at < body.length && !res.destroyed; ) {
+    let end = Math.min(body.length, at + SLICE_CHARS);
+    const last = body.charCodeAt(end - 1);
+    if (end < body.length && last >= 0xd800 && last <= 0xdbff) end--; // never split a surrogate pair
+    const slice = body.slice(at, end);
+    at = end;
+    inFlight.push(Promise.race([closed, new Promise<void>((resolve) => res.write(slice, () => resolve()))]));
+    if (inFlight.length >= SLICES_IN_FLIGHT) await inFlight.shift();
+  }
+  if (!res.destroyed) res.end();
+}
+
+/** One HTTP/1.1 chunk: size in hex, CRLF, the UTF-8 bytes, CRLF. */
+function framedChunk(chunk: string): Buffer {
+  const size = Buffer.byteLength(chunk);
+  const head = `${size.toString(16)}\r\n`;
+  const b = Buffer.allocUnsafe(head.length + size + 2);
+  b.write(head, 0, 'latin1');
+  b.write(chunk, head.length, 'utf8');
+  b.write('\r\n', head.length + size, 'latin1');
+  return b;
+}
+
+/**
+ * framedChunk, built once per tick for a given string: a watch event fanned out to 1,000
+ * watchers is the same string each time (see watch.ts), and V8 caches a string's hash, so the
+ * lookup is cheap while the encoding and the garbage it leaves are paid once, not per watcher.
+ */
+let shared = new Map<string, Buffer>();
+
+function sharedChunk(chunk: string): Buffer {
+  let b = shared.get(chunk);
+  if (!b) {
+    if (shared.size === 0) setImmediate(() => (shared = new Map()));
+    b = framedChunk(chunk);
+    shared.set(chunk, b);
+  }
+  return b;
 }
