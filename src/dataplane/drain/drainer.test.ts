@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod as CorePod } from 'kubernetes-types/core/v1.js';
 import { DisruptionController } from '../../controllers/disruption/disruption-controller.js';
 import { createNode, runPod } from '../../controllers/endpointslice/testing.js';
 import { KubeClient } from '../../kubeclient/client.js';
@@ -15,8 +15,10 @@ import { eventually } from '../../kubeclient/testing.js';
 import { ManualClock } from '../../lib/clock.js';
 import { silentLogger } from '../../lib/logger.js';
 import { startInProcessCluster, type InProcessCluster } from '../../server/in-process-transport.js';
+import type { KubeObject } from '../../kubeclient/types.js';
 import { Drainer, type DrainResult } from './drainer.js';
 
+type Pod = CorePod & KubeObject;
 const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
 const PODS = { group: '', version: 'v1', resource: 'pods', namespace: 'default' };
 const PDBS = { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', namespace: 'default' };

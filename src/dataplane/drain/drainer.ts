@@ -8,11 +8,14 @@
  * is retried every `retryMs` of the clock until the deadline, when the drain reports what is left
  * instead of failing: EKS's scale-in proceeds then anyway. Only the Kubernetes API is used.
  */
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod as CorePod } from 'kubernetes-types/core/v1.js';
 import type { KubeClient } from '../../kubeclient/client.js';
 import { KubeApiError, isNotFound } from '../../kubeclient/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
+import type { KubeObject } from '../../kubeclient/types.js';
+
+type Pod = CorePod & KubeObject;
 
 const PODS = { group: '', version: 'v1', resource: 'pods' };
 const NODES = { group: '', version: 'v1', resource: 'nodes' };
@@ -61,7 +64,7 @@ export class Drainer {
   /** Marks the node unschedulable (a no-op when it is already, or gone). */
   async cordon(node: string): Promise<void> {
     try {
-      const n = await this.opts.client.get<{ metadata?: object; spec?: { unschedulable?: boolean } }>({ ...NODES, name: node });
+      const n = await this.opts.client.get<KubeObject & { spec?: { unschedulable?: boolean } }>({ ...NODES, name: node });
       if (n.spec?.unschedulable) return;
       await this.opts.client.patch({ ...NODES, name: node }, { spec: { unschedulable: true } }, 'merge');
       this.opts.log.info({ node }, 'node cordoned');
