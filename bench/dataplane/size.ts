@@ -158,7 +158,7 @@ const shape = machineShape(INSTANCE_TYPE)!;
 const machines: SimulatedMachine[] = [];
 for (let i = 0; i < NODES; i++) {
   const az = AZS[i % AZS.length]!;
-  const [ip] = await subnets.allocate(az.subnet, 1);
+  const [ip] = await subnets.allocate(az.subnet, 1, `i-${i.toString(16).padStart(17, '0')}-eni0`);
   machines.push({
     instanceId: `i-${i.toString(16).padStart(17, '0')}`,
     nodeName: `ip-${ip!.replaceAll('.', '-')}.${REGION}.compute.internal`,

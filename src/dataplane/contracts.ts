@@ -43,16 +43,22 @@ export interface SimulatedMachine {
   launchTime: number;
 }
 
-/** Private addresses of VPC subnets (implemented by the server over EC2's subnet state). */
+/**
+ * Private addresses of VPC subnets (implemented by the server over EC2's subnet state). Every
+ * address is held by an `owner` — the instance id of the machine whose ENIs carry it — so a
+ * restarted CNI finds what its machines hold and EC2 frees it when the instance terminates.
+ */
 export interface SubnetAddresses {
   /** Takes up to `count` free addresses from the subnet; fewer (possibly none) when it runs out. */
-  allocate(subnetId: string, count: number): Promise<string[]>;
+  allocate(subnetId: string, count: number, owner: string): Promise<string[]>;
   /** Gives addresses back to the subnet. */
   release(subnetId: string, ips: string[]): Promise<void>;
   /** Takes one free, aligned /28 (prefix delegation); undefined when none is left. Returns the 16 addresses. */
-  allocatePrefix(subnetId: string): Promise<string[] | undefined>;
+  allocatePrefix(subnetId: string, owner: string): Promise<string[] | undefined>;
   /** Gives a /28 back (its 16 addresses, as allocatePrefix returned them). */
   releasePrefix(subnetId: string, ips: string[]): Promise<void>;
+  /** Every address `owner` holds in the subnet, in address order. */
+  heldBy(subnetId: string, owner: string): Promise<string[]>;
 }
 
 /**
@@ -73,4 +79,9 @@ export interface PodNetwork {
   setUp(m: SimulatedMachine, pod: { namespace: string; name: string; uid: string }): Promise<{ ip: string }>;
   /** CNI DEL: the pod's address goes back to the warm pool. Idempotent. */
   tearDown(m: SimulatedMachine, podUid: string): Promise<void>;
+  /**
+   * A restarted kubelet found the pod running with `ip` (its sandbox survived): the network marks
+   * that address the pod's again, so it is neither handed to another pod nor leaked.
+   */
+  adopt(m: SimulatedMachine, pod: { namespace: string; name: string; uid: string }, ip: string): Promise<void>;
 }

@@ -10,9 +10,10 @@ export function subnetAddresses(ec2: Ec2Api, account: string, region: string): S
     for (const ip of ips) await ec2.releasePrivateIp(account, region, subnetId, ip);
   };
   return {
-    allocate: (subnetId, count) => ec2.allocatePrivateIps(account, region, subnetId, count),
+    allocate: (subnetId, count, owner) => ec2.allocatePrivateIps(account, region, subnetId, count, owner),
     release: releaseAll,
-    allocatePrefix: (subnetId) => ec2.allocatePrefix(account, region, subnetId),
+    allocatePrefix: (subnetId, owner) => ec2.allocatePrefix(account, region, subnetId, owner),
     releasePrefix: releaseAll,
+    heldBy: (subnetId, owner) => ec2.privateIpsHeldBy(account, region, subnetId, owner),
   };
 }

@@ -30,10 +30,15 @@ export interface Ec2Api {
   /** Takes one private address from a subnet (EKS control plane ENIs, pod IPs later); undefined when full. */
   allocatePrivateIp(account: string, region: string, subnetId: string): Promise<string | undefined>;
   releasePrivateIp(account: string, region: string, subnetId: string, ip: string): Promise<void>;
-  /** Takes up to `count` addresses (a VPC CNI warm pool); fewer, possibly none, when the subnet runs short. */
-  allocatePrivateIps(account: string, region: string, subnetId: string, count: number): Promise<string[]>;
+  /**
+   * Takes up to `count` addresses for `owner` — an instance id: the VPC CNI's secondary addresses,
+   * freed with the instance — fewer, possibly none, when the subnet runs short.
+   */
+  allocatePrivateIps(account: string, region: string, subnetId: string, count: number, owner: string): Promise<string[]>;
   /** Takes a free, aligned /28 for prefix delegation: its 16 addresses, or undefined when none is left. */
-  allocatePrefix(account: string, region: string, subnetId: string): Promise<string[] | undefined>;
+  allocatePrefix(account: string, region: string, subnetId: string, owner: string): Promise<string[] | undefined>;
+  /** The addresses `owner` holds in the subnet, in address order. */
+  privateIpsHeldBy(account: string, region: string, subnetId: string, owner: string): Promise<string[]>;
   /** The instances (not yet expired from view) carrying tag `key` (= `value` when given). */
   instancesTagged(account: string, region: string, key: string, value?: string): Promise<InstanceInfo[]>;
 }

@@ -94,6 +94,18 @@ export class NodeDatastore {
     return ip;
   }
 
+  /**
+   * Marks `ip` as the pod's (a pod that survived a restart): taken out of the free or cooling
+   * addresses; false when the datastore does not carry `ip` or another pod holds it.
+   */
+  claim(podUid: string, ip: string): boolean {
+    if (this.byPod.get(podUid) === ip) return true;
+    for (const held of this.byPod.values()) if (held === ip) return false;
+    if (!this.ready.remove((x) => x === ip) && !this.cooling.remove((x) => x.ip === ip)) return false;
+    this.byPod.set(podUid, ip);
+    return true;
+  }
+
   /** Frees the pod's address into cooldown; false when the pod held none. */
   unassign(podUid: string, now: number): boolean {
     const ip = this.byPod.get(podUid);

@@ -27,4 +27,14 @@ export class Fifo<T> {
     }
     return x;
   }
+
+  /** Removes the first item matching `pred` (O(n): for the rare restart adoption). */
+  remove(pred: (x: T) => boolean): boolean {
+    for (let i = this.head; i < this.items.length; i++) {
+      if (!pred(this.items[i]!)) continue;
+      this.items.splice(i, 1);
+      return true;
+    }
+    return false;
+  }
 }

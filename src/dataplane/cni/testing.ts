@@ -14,6 +14,8 @@ interface Subnet {
   size: number;
   /** true = taken (reserved, allocated). */
   taken: Uint8Array;
+  /** Address index → owner. */
+  owners: Map<number, string>;
   free: number;
   /** No free address below this index. */
   low: number;
@@ -28,7 +30,7 @@ export class MemorySubnets implements SubnetAddresses {
     const size = 2 ** (32 - Number(bits));
     const taken = new Uint8Array(size);
     for (const i of [0, 1, 2, 3, size - 1]) taken[i] = 1;
-    this.subnets.set(id, { base: toInt(addr ?? '0.0.0.0'), size, taken, free: size - 5, low: 0 });
+    this.subnets.set(id, { base: toInt(addr ?? '0.0.0.0'), size, taken, owners: new Map(), free: size - 5, low: 0 });
     return this;
   }
 
@@ -44,7 +46,7 @@ export class MemorySubnets implements SubnetAddresses {
     return n >= s.base && n < s.base + s.size;
   }
 
-  async allocate(subnetId: string, count: number): Promise<string[]> {
+  async allocate(subnetId: string, count: number, owner: string): Promise<string[]> {
     const s = this.get(subnetId);
     const out: string[] = [];
     for (let i = s.low; i < s.size && out.length < count; i++) {
@@ -53,10 +55,16 @@ export class MemorySubnets implements SubnetAddresses {
         continue;
       }
       s.taken[i] = 1;
+      s.owners.set(i, owner);
       s.free--;
       out.push(toIp(s.base + i));
     }
     return out;
+  }
+
+  async heldBy(subnetId: string, owner: string): Promise<string[]> {
+    const s = this.get(subnetId);
+    return [...s.owners].filter(([, o]) => o === owner).map(([i]) => i).sort((a, b) => a - b).map((i) => toIp(s.base + i));
   }
 
   async release(subnetId: string, ips: string[]): Promise<void> {
@@ -65,12 +73,13 @@ export class MemorySubnets implements SubnetAddresses {
       const i = toInt(ip) - s.base;
       if (i < 0 || i >= s.size || !s.taken[i]) throw new Error(`release of ${ip}: not allocated in ${subnetId}`);
       s.taken[i] = 0;
+      s.owners.delete(i);
       s.free++;
       s.low = Math.min(s.low, i);
     }
   }
 
-  async allocatePrefix(subnetId: string): Promise<string[] | undefined> {
+  async allocatePrefix(subnetId: string, owner: string): Promise<string[] | undefined> {
     const s = this.get(subnetId);
     for (let start = s.low - (s.low % 16); start + 16 <= s.size; start += 16) {
       let ok = true;
@@ -79,6 +88,7 @@ export class MemorySubnets implements SubnetAddresses {
       const out: string[] = [];
       for (let i = start; i < start + 16; i++) {
         s.taken[i] = 1;
+        s.owners.set(i, owner);
         out.push(toIp(s.base + i));
       }
       s.free -= 16;

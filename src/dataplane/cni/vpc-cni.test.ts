@@ -12,7 +12,7 @@ const T3_MEDIUM: MachineShape = { instanceType: 't3.medium', vcpus: 2, memoryMiB
 
 let seq = 0;
 async function machine(subnets: MemorySubnets, subnetId: string, shape: MachineShape, extra: Partial<SimulatedMachine> = {}): Promise<SimulatedMachine> {
-  const [privateIp] = await subnets.allocate(subnetId, 1); // the instance's own address, as RunInstances takes it
+  const [privateIp] = await subnets.allocate(subnetId, 1, 'eni-primary'); // the instance's own address, as RunInstances takes it (its primary ENI holds it)
   const n = ++seq;
   return {
     instanceId: `i-${n.toString(16).padStart(17, '0')}`,
@@ -228,4 +228,28 @@ describe('VpcCni exhaustion and leaks', () => {
       assert.equal(subnets.available('subnet-a'), before, JSON.stringify(cfg));
     }
   });
+});
+
+describe('VpcCni after a restart', () => {
+  for (const mode of [{ name: 'secondary IPs', cfg: {} }, { name: 'prefixes', cfg: { prefixDelegation: true } }]) {
+    it(`${mode.name}: a new ipamd finds the instance's addresses, adopted pods keep theirs, nothing leaks`, async () => {
+      const subnets = new MemorySubnets().add('subnet-a', '10.0.0.0/24');
+      const before = cni(subnets, mode.cfg);
+      const m = await machine(subnets, 'subnet-a', T3_MEDIUM);
+      await before.attachMachine(m);
+      const ips = await fill(before, m, 7);
+      const freeBefore = subnets.available('subnet-a');
+      // The process restarts: a fresh CNI over the same subnets.
+      const after = cni(subnets, mode.cfg);
+      await after.attachMachine(m);
+      assert.equal(subnets.available('subnet-a'), freeBefore, 'the recovered pool allocates nothing new');
+      for (let i = 0; i < 7; i++) await after.adopt(m, pod(i), ips[i]!);
+      const fresh = await fill(after, m, 3, 100);
+      for (const ip of fresh) assert.ok(!ips.includes(ip), `${ip} was still held by an adopted pod`);
+      for (let i = 0; i < 7; i++) await after.tearDown(m, pod(i).uid);
+      for (let i = 100; i < 103; i++) await after.tearDown(m, pod(i).uid);
+      await after.detachMachine(m);
+      assert.equal(subnets.available('subnet-a'), 256 - 5 - 1, 'only the node\'s own address is still taken');
+    });
+  }
 });

@@ -93,6 +93,7 @@ export class VpcCni implements PodNetwork {
       slots: cfg.customNetworking ? 0 : perEniSlots,
     });
     this.nodes.set(m.instanceId, node);
+    await this.serial(node, () => this.recover(node, cfg));
     this.log.info({ node: m.nodeName, prefixMode, customNetworking: cfg.customNetworking, maxPods: node.maxPods }, 'ipamd started');
     await this.serial(node, () => this.topUp(node));
   }
@@ -139,6 +140,55 @@ export class VpcCni implements PodNetwork {
     });
   }
 
+  async adopt(m: SimulatedMachine, pod: { namespace: string; name: string; uid: string }, ip: string): Promise<void> {
+    const node = this.nodes.get(m.instanceId);
+    if (!node) return;
+    await this.serial(node, async () => {
+      if (!node.ds.claim(pod.uid, ip)) this.log.warn({ node: m.nodeName, ns: pod.namespace, pod: pod.name, ip }, 'adopted pod address is not in the datastore');
+    });
+  }
+
+  /**
+   * What a restarted ipamd finds on EC2: the addresses its instance already holds (in the node's
+   * subnet and, with custom networking, the ENIConfig's) go back onto ENIs in the datastore, so
+   * running pods can be adopted and nothing leaks. ENIs are rebuilt in address order: the primary
+   * ENI's slots first, then one address as each secondary ENI's own and its slots; in prefix mode
+   * whole aligned /28s become prefixes.
+   */
+  private async recover(node: NodeState, cfg: CniConfig): Promise<void> {
+    const m = node.machine;
+    const subnets = new Set([m.subnetId]);
+    if (cfg.customNetworking) {
+      const spec = cfg.eniConfigs[eniConfigNameFor(m, cfg, this.opts.nodeMeta?.(m.nodeName))];
+      if (spec) subnets.add(spec.subnet);
+    }
+    const { ds } = node;
+    let recovered = 0;
+    for (const subnetId of subnets) {
+      const held = (await this.opts.addresses.heldBy(subnetId, m.instanceId)).filter((ip) => ip !== m.privateIp);
+      if (!held.length) continue;
+      recovered += held.length;
+      const blocks = ds.prefixMode ? wholePrefixes(held) : { prefixes: [], singles: held };
+      const singles = [...blocks.singles];
+      const prefixes = [...blocks.prefixes];
+      let eni = ds.enis.find((e) => e.subnetId === subnetId && ds.roomOn(e) > 0);
+      while (singles.length || prefixes.length) {
+        if (!eni) {
+          const deviceNumber = ds.enis.length;
+          const ownIp = singles.shift() ?? prefixes[0]?.[0];
+          if (ownIp === undefined) break;
+          eni = { id: eniId(m, deviceNumber), deviceNumber, subnetId, ownIp, ips: [], prefixes: [], slots: Math.max(0, m.shape.ipv4PerEni - 1) };
+          ds.addEni(eni);
+        }
+        const room = ds.roomOn(eni);
+        if (room > 0 && ds.prefixMode && prefixes.length) ds.addPrefix(eni, prefixes.shift()!);
+        else if (room > 0 && !ds.prefixMode && singles.length) ds.addIps(eni, singles.splice(0, room));
+        else eni = undefined;
+      }
+    }
+    if (recovered) this.log.info({ node: m.nodeName, addresses: recovered, enis: ds.enis.length }, 'ipamd recovered the addresses the instance holds');
+  }
+
   /** The pod's address on the machine, if it holds one (ipamd's datastore lookup). */
   podIp(m: SimulatedMachine, podUid: string): string | undefined {
     return this.nodes.get(m.instanceId)?.ds.ipOf(podUid);
@@ -180,14 +230,14 @@ export class VpcCni implements PodNetwork {
       if (ds.prefixMode) {
         const want = Math.min(room, Math.ceil(short / 16));
         for (let i = 0; i < want; i++) {
-          const prefix = await this.opts.addresses.allocatePrefix(eni.subnetId);
+          const prefix = await this.opts.addresses.allocatePrefix(eni.subnetId, node.machine.instanceId);
           if (!prefix) return this.dry(node, eni.subnetId);
           ds.addPrefix(eni, prefix);
         }
       } else {
         // WARM_ENI_TARGET fills an ENI at a time; WARM_IP_TARGET/MINIMUM_IP_TARGET ask for just the shortage.
         const want = warmIpTargetsDefined(cfg) ? Math.min(room, short) : room;
-        const ips = await this.opts.addresses.allocate(eni.subnetId, want);
+        const ips = await this.opts.addresses.allocate(eni.subnetId, want, node.machine.instanceId);
         ds.addIps(eni, ips);
         if (ips.length < want) return this.dry(node, eni.subnetId);
       }
@@ -208,7 +258,7 @@ export class VpcCni implements PodNetwork {
       }
       subnetId = spec.subnet;
     }
-    const [ownIp] = await this.opts.addresses.allocate(subnetId, 1);
+    const [ownIp] = await this.opts.addresses.allocate(subnetId, 1, m.instanceId);
     if (!ownIp) {
       this.dry(node, subnetId);
       return undefined;
@@ -223,6 +273,22 @@ export class VpcCni implements PodNetwork {
   private dry(node: NodeState, subnetId: string): void {
     this.log.warn({ node: node.machine.nodeName, subnet: subnetId }, 'InsufficientFreeAddressesInSubnet: The specified subnet does not have enough free addresses to satisfy the request.');
   }
+}
+
+/** Held addresses split into whole aligned /28s (16 consecutive, starting on a multiple of 16) and the rest. */
+function wholePrefixes(held: readonly string[]): { prefixes: string[][]; singles: string[] } {
+  const toInt = (ip: string) => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const byBlock = new Map<number, string[]>();
+  for (const ip of held) {
+    const block = Math.floor(toInt(ip) / 16);
+    let list = byBlock.get(block);
+    if (!list) byBlock.set(block, (list = []));
+    list.push(ip);
+  }
+  const prefixes: string[][] = [];
+  const singles: string[] = [];
+  for (const list of byBlock.values()) (list.length === 16 ? prefixes.push(list) : singles.push(...list));
+  return { prefixes, singles };
 }
 
 /** A stable ENI id for the machine's device number. */

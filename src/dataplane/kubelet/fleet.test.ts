@@ -40,6 +40,9 @@ class TestNetwork implements PodNetwork {
   async tearDown(_m: SimulatedMachine, uid: string): Promise<void> {
     this.assigned.delete(uid);
   }
+  async adopt(_m: SimulatedMachine, pod: { uid: string }, ip: string): Promise<void> {
+    this.assigned.set(pod.uid, ip);
+  }
 }
 
 function machine(n: number): SimulatedMachine {

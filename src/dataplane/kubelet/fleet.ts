@@ -52,15 +52,6 @@ export interface KubeletFleetOptions {
   workers?: number;
 }
 
-/**
- * What a network may offer beyond PodNetwork: `adopt` tells it that a pod already holds `ip` on
- * `m` (a kubelet restart found it running), so the address is not handed out again and a later
- * tearDown releases it. Proposed as a PodNetwork contract addition; called when present.
- */
-export interface AdoptingPodNetwork {
-  adopt(m: SimulatedMachine, pod: { namespace: string; name: string; uid: string }, ip: string): Promise<void>;
-}
-
 /** What the pods/log hook gets: the text, or the Status the kubelet or API server would answer. */
 export type PodLogResult = { ok: true; text: string } | { ok: false; code: number; reason: string; message: string };
 
@@ -334,10 +325,9 @@ export class KubeletFleet {
       return rec;
     }
     this.count(rec, podRequests(pod));
-    const network = this.opts.network as PodNetwork & Partial<AdoptingPodNetwork>;
-    if (rt.podIP && !pod.spec?.hostNetwork && network.adopt) {
+    if (rt.podIP && !pod.spec?.hostNetwork) {
       try {
-        await network.adopt(agent.machine, { namespace: rt.namespace, name: rt.name, uid: rt.uid }, rt.podIP);
+        await this.opts.network.adopt(agent.machine, { namespace: rt.namespace, name: rt.name, uid: rt.uid }, rt.podIP);
       } catch (err) {
         this.opts.log.warn({ err, node: agent.nodeName, pod: `${rt.namespace}/${rt.name}` }, 'pod address not re-adopted by the network');
       }

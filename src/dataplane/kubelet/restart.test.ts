@@ -9,10 +9,10 @@ import { ManualClock } from '../../lib/clock.js';
 import { silentLogger } from '../../lib/logger.js';
 import { inProcessTransport, startInProcessCluster, type InProcessCluster } from '../../server/in-process-transport.js';
 import type { PodNetwork, SimulatedMachine } from '../contracts.js';
-import { KubeletFleet, type AdoptingPodNetwork } from './fleet.js';
+import { KubeletFleet } from './fleet.js';
 
 /** A network that knows addresses by pod uid and is told about adopted ones. */
-class TestNetwork implements PodNetwork, AdoptingPodNetwork {
+class TestNetwork implements PodNetwork {
   readonly assigned = new Map<string, string>();
   readonly adopted: string[] = [];
   private next = 10;

@@ -133,21 +133,27 @@ export function createEc2Api(regionOf: (account: string, region: string) => Prom
       if (s) await r.ipam.release(s.value, ip);
     },
 
-    async allocatePrivateIps(account, region, subnetId, count) {
+    async allocatePrivateIps(account, region, subnetId, count, owner) {
       const r = await regionOf(account, region);
       const subnet = await r.subnet(subnetId);
       const out: string[] = [];
       while (out.length < count) {
-        const ip = await r.ipam.allocate(subnet, 'ec2-api', r.now());
+        const ip = await r.ipam.allocate(subnet, owner, r.now());
         if (!ip) break;
         out.push(ip);
       }
       return out;
     },
 
-    async allocatePrefix(account, region, subnetId) {
+    async allocatePrefix(account, region, subnetId, owner) {
       const r = await regionOf(account, region);
-      return r.ipam.allocatePrefix(await r.subnet(subnetId), 'ec2-api', r.now());
+      return r.ipam.allocatePrefix(await r.subnet(subnetId), owner, r.now());
+    },
+
+    async privateIpsHeldBy(account, region, subnetId, owner) {
+      const r = await regionOf(account, region);
+      const s = await r.subnets.get(subnetId);
+      return s ? r.ipam.addressesOf(s.value, owner) : [];
     },
 
     async instancesTagged(account, region, key, value) {

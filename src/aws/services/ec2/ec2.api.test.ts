@@ -95,18 +95,34 @@ describe('Ec2Api for the VPC CNI', () => {
     const small = await createSubnet(r, { VpcId: vpc!.VpcId, CidrBlock: '172.31.201.0/26', AvailabilityZone: 'us-west-2a' });
     const api = ec2.api;
     // A /26 has 64 addresses, 59 usable; its /28 blocks: [0-15] holds reserves, [48-63] the broadcast.
-    const first = await api.allocatePrefix(A, R, small.SubnetId);
+    const first = await api.allocatePrefix(A, R, small.SubnetId, 'i-cni');
     assert.equal(first?.length, 16);
     assert.equal(first![0], '172.31.201.16');
     assert.equal(first![15], '172.31.201.31');
-    const ips = await api.allocatePrivateIps(A, R, small.SubnetId, 5);
+    const ips = await api.allocatePrivateIps(A, R, small.SubnetId, 5, 'i-cni');
     assert.deepEqual(ips, ['172.31.201.4', '172.31.201.5', '172.31.201.6', '172.31.201.7', '172.31.201.8']);
     // Take one address of the third block: no whole block is left.
-    assert.equal(await api.allocatePrivateIp(A, R, small.SubnetId).then(() => api.allocatePrivateIps(A, R, small.SubnetId, 30)).then((x) => x.length), 30);
-    assert.equal(await api.allocatePrefix(A, R, small.SubnetId), undefined);
-    const rest = await api.allocatePrivateIps(A, R, small.SubnetId, 100);
+    assert.equal(await api.allocatePrivateIp(A, R, small.SubnetId).then(() => api.allocatePrivateIps(A, R, small.SubnetId, 30, 'i-cni')).then((x) => x.length), 30);
+    assert.equal(await api.allocatePrefix(A, R, small.SubnetId, 'i-cni'), undefined);
+    const rest = await api.allocatePrivateIps(A, R, small.SubnetId, 100, 'i-other');
     assert.equal(rest.length, 59 - 16 - 5 - 1 - 30);
     assert.equal((await api.describeSubnets(A, R, [small.SubnetId]))[0]!.availableIpAddressCount, 0);
+    const held = await api.privateIpsHeldBy(A, R, small.SubnetId, 'i-cni');
+    assert.equal(held.length, 16 + 5 + 30);
+    assert.deepEqual(held.slice(0, 2), ['172.31.201.4', '172.31.201.5']);
+  });
+
+  it('addresses held in an instance\'s name are freed when it terminates', async () => {
+    const clock = new ManualClock();
+    const ec2 = createEc2({ store: new MemoryStore(), clock });
+    const [subnet] = await ec2.api.defaultSubnets(A, R, ['us-west-2a']);
+    const [inst] = await ec2.api.runInstances(A, R, { subnetId: subnet!.subnetId, count: 1, instanceType: 'm5.large' });
+    const free = async () => (await ec2.api.describeSubnets(A, R, [subnet!.subnetId]))[0]!.availableIpAddressCount;
+    const before = await free();
+    await ec2.api.allocatePrivateIps(A, R, subnet!.subnetId, 9, inst!.instanceId);
+    assert.equal(await free(), before - 9);
+    await ec2.api.terminateInstances(A, R, [inst!.instanceId]);
+    assert.equal(await free(), before + 1, 'the CNI\'s nine and the instance\'s own address');
   });
 
   it('instancesTagged finds a cluster\'s instances by tag', async () => {

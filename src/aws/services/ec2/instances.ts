@@ -133,8 +133,13 @@ export async function terminateInstances(r: Ec2Region, ids: string[]): Promise<S
   return out;
 }
 
-/** Frees what a terminated instance held: its own interfaces and addresses, attached volumes. */
+/**
+ * Frees what a terminated instance held: its own interfaces and addresses, the secondary
+ * addresses held in its name (the VPC CNI's, in any subnet of its VPC), attached volumes.
+ */
 async function releaseResources(r: Ec2Region, instanceId: string): Promise<void> {
+  const vpcId = (await r.instances.get(instanceId))?.value.VpcId;
+  for (const s of await r.all(r.subnets)) if (s.VpcId === vpcId) await r.ipam.releaseOwnedBy(s, instanceId);
   for (const e of await r.all(r.enis)) {
     if (e.Attachment?.InstanceId !== instanceId) continue;
     if (e.Attachment.DeleteOnTermination) await deleteEni(r, e.NetworkInterfaceId);

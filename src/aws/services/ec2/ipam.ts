@@ -127,6 +127,18 @@ export class SubnetIpam {
     return hit ? formatIp(c.base + Number(hit.id)) : undefined;
   }
 
+  /** Every address `owner` holds in the subnet, in address order (a scan of the subnet's addresses). */
+  async addressesOf(subnet: { SubnetId: string; CidrBlock: string }, owner: string): Promise<string[]> {
+    const c = parseCidr(subnet.CidrBlock);
+    if (!c) return [];
+    return (await this.table(subnet.SubnetId).list()).filter((x) => x.value.owner === owner).map((x) => formatIp(c.base + Number(x.id)));
+  }
+
+  /** Frees every address `owner` holds in the subnet (a terminated instance's CNI addresses). */
+  async releaseOwnedBy(subnet: { SubnetId: string; CidrBlock: string }, owner: string): Promise<void> {
+    for (const ip of await this.addressesOf(subnet, owner)) await this.release(subnet, ip);
+  }
+
   /** Forgets every address of a deleted subnet. */
   async dropSubnet(subnetId: string): Promise<void> {
     const t = this.table(subnetId);

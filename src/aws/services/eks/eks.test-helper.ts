@@ -77,6 +77,9 @@ export class FakeEc2 implements Ec2Api {
   async instancesTagged() {
     return [];
   }
+  async privateIpsHeldBy() {
+    return [];
+  }
 }
 
 /** IAM roles with the service principals their trust policies allow. */
