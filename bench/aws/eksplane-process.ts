@@ -4,7 +4,7 @@
  * and for a clean SIGTERM (which a `--cpu-prof` child needs to write its profile).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,8 +22,13 @@ export interface EksplaneProcessOptions {
   dataDir: string;
   /** EKSPLANE_LOG_LEVEL of the child (default warn). */
   logLevel?: string;
-  /** Every stderr line of the child (its pino log). */
+  /** Every stderr line of the child (its pino log), as it comes. */
   onLogLine?: (line: string) => void;
+  /**
+   * Or: the child's stderr goes straight to this file (no pipe, no parsing in the bench's own
+   * event loop while it measures); read it afterwards.
+   */
+  logFile?: string;
   /** Writes a V8 CPU profile of the server into this directory when it stops. */
   cpuProfDir?: string;
 }
@@ -44,23 +49,26 @@ export function freePort(): Promise<number> {
 export async function startEksplane(opts: EksplaneProcessOptions): Promise<EksplaneProcess> {
   const port = await freePort();
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
+  const logFd = opts.logFile === undefined ? undefined : openSync(opts.logFile, 'w');
   const proc = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin/eksplane.js'), 'server', '--port', String(port), '--data-dir', opts.dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', logFd ?? 'pipe'],
     env: { ...process.env, EKSPLANE_LOG_LEVEL: opts.logLevel ?? 'warn' },
   });
+  if (logFd !== undefined) closeSync(logFd);
   const tail: string[] = [];
-  createInterface({ input: proc.stderr! }).on('line', (line) => {
-    tail.push(line);
-    if (tail.length > 50) tail.shift();
-    opts.onLogLine?.(line);
-  });
+  if (proc.stderr)
+    createInterface({ input: proc.stderr }).on('line', (line) => {
+      tail.push(line);
+      if (tail.length > 50) tail.shift();
+      opts.onLogLine?.(line);
+    });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('listening on')) resolve();
     });
-    proc.once('exit', (c) => reject(new Error(`eksplane exited with ${c}:\n${tail.join('\n')}`)));
+    proc.once('exit', (c) => reject(new Error(`eksplane exited with ${c}:\n${opts.logFile ? readFileSync(opts.logFile, 'utf8').slice(-4000) : tail.join('\n')}`)));
   });
   return { url: `http://127.0.0.1:${port}`, proc, pid: proc.pid!, stop: () => stopProcess(proc) };
 }

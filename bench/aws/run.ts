@@ -85,21 +85,29 @@ interface ServerLogLine {
   ms: number;
 }
 
-function startEksplaneLogged(dataDir: string, log: ServerLogLine[]): Promise<Spawned> {
+/** The server's log goes to a file, read once the run is over (see {@link readServerLog}). */
+function startEksplaneLogged(dataDir: string): Promise<Spawned> {
   return startEksplane({
     dataDir,
     logLevel: args['no-server-log'] ? 'warn' : 'debug',
+    logFile: join(dataDir, 'server.log'),
     ...(args['cpu-prof'] ? { cpuProfDir: args['cpu-prof'] } : {}),
-    onLogLine(line) {
-      if (!line.includes('"aws request"')) return;
-      try {
-        const j = JSON.parse(line) as { time: number; op?: string; ms: number };
-        if (j.op) log.push({ time: j.time, op: j.op, ms: j.ms });
-      } catch {
-        /* not a log line */
-      }
-    },
   });
+}
+
+/** The `aws request` lines of the server's debug log. */
+function readServerLog(file: string): ServerLogLine[] {
+  const out: ServerLogLine[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('"aws request"')) continue;
+    try {
+      const j = JSON.parse(line) as { time: number; op?: string; ms: number };
+      if (j.op) out.push({ time: j.time, op: j.op, ms: j.ms });
+    } catch {
+      /* not a log line */
+    }
+  }
+  return out;
 }
 
 async function startMoto(): Promise<Spawned> {
@@ -244,7 +252,7 @@ async function main(): Promise<void> {
   let eks: Spawned | undefined;
   let moto: Spawned | undefined;
   try {
-    eks = await startEksplaneLogged(dataDir, log);
+    eks = await startEksplaneLogged(dataDir);
     moto = await startMoto();
     const setup = awsBenchClient(eks.url);
     const prereqs = await eksplanePrereqs(setup);
@@ -256,6 +264,7 @@ async function main(): Promise<void> {
     const eksResults = await runWorkload('eksplane', eks.url, eks.proc.pid, prereqs, true, marks);
     const rss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${eks.proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     await eks.stop();
+    log.push(...readServerLog(join(dataDir, 'server.log')));
     const results: AwsBenchResults = {
       date: started.toISOString(),
       command: `node --import tsx bench/aws/run.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`,

@@ -79,3 +79,33 @@ export function syntheticControlPlane(opts: { now?: () => number } = {}): Contro
     },
   };
 }
+
+/**
+ * The provider with at most `max` provisions running at once; the rest wait their turn in order.
+ * A control plane's bring-up (certificates, API server, bootstrap objects, controllers) shares the
+ * process's one event loop with the AWS endpoint: a burst of CreateCluster calls would otherwise
+ * start every bring-up together, and each request behind them would wait for all. Queued clusters
+ * stay CREATING a little longer, which is what EKS's own provisioning looks like anyway.
+ */
+export function limitProvisioning(provider: ControlPlaneProvider, max: number): ControlPlaneProvider {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
+  return {
+    async provision(c) {
+      if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+      running++;
+      try {
+        return await provider.provision(c);
+      } finally {
+        release();
+      }
+    },
+    ready: (c) => provider.ready(c),
+    deprovision: (c) => provider.deprovision(c),
+    ...(provider.upgrade ? { upgrade: (c: ControlPlaneCluster) => provider.upgrade!(c) } : {}),
+  };
+}

@@ -15,7 +15,7 @@ import { defineService, type AwsService, type ResourceArnOf } from '../../servic
 import type { AwsHandler } from '../../types.js';
 import type { Ec2Api, IamApi } from '../contracts.js';
 import { registerClusterMachine } from './cluster-machine.js';
-import { syntheticControlPlane, type ControlPlaneProvider } from './control-plane.js';
+import { limitProvisioning, syntheticControlPlane, type ControlPlaneProvider } from './control-plane.js';
 import { accessEntryHandlers } from './handlers/access-entries.js';
 import { clusterHandlers } from './handlers/clusters.js';
 import { DEFAULT_TAG_RESOLVERS, tagHandlers } from './handlers/tags.js';
@@ -42,6 +42,8 @@ export interface EksDeps {
   log?: Logger;
   /** Default: {@link syntheticControlPlane}. */
   controlPlane?: ControlPlaneProvider;
+  /** Control planes brought up at once (default 2); see {@link limitProvisioning}. */
+  maxConcurrentProvisions?: number;
   /** Default: {@link fastTimings}. */
   timings?: Timings;
   /** Default: the conventional node group / Fargate profile tables. */
@@ -72,7 +74,7 @@ export function createEksService(deps: EksDeps): EksService {
     log,
     ec2: deps.ec2,
     iam: deps.iam,
-    controlPlane: deps.controlPlane ?? syntheticControlPlane({ now: () => deps.clock.now() }),
+    controlPlane: limitProvisioning(deps.controlPlane ?? syntheticControlPlane({ now: () => deps.clock.now() }), deps.maxConcurrentProvisions ?? 2),
     timings: deps.timings ?? fastTimings,
     reconciler,
     dependents: deps.dependents ?? conventionalDependents(deps.store),
