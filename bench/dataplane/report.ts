@@ -32,6 +32,8 @@ export interface SizeResult {
   security: boolean;
   timings: Record<string, number>;
   load: { start: number[]; end: number[] };
+  /** The process's CPU time from the machines added to the end of the run, and that wall time: on a shared machine CPU seconds compare better than wall time. */
+  cpu: { userS: number; systemS: number; wallS: number };
   phases: Phase[];
   /** All pods Running+Ready ÷ time from the first Deployment created to the last pod Ready. */
   podsPerSecond: number | undefined;
@@ -66,11 +68,11 @@ export function renderSection(r: DataPlaneBenchResults): string {
     L.push(`- Kubelet timings (quick, not the defaults): ${Object.entries(first.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')}; the rest default (lease renewal 10 s).`);
     L.push(`- Phase times: Nodes Ready from the machines added; pods bound from the first Deployment created; Running+Ready from the last binding. Pods/s: all pods ÷ (first Deployment created → last pod Ready). Memory after the run, ${first.memory.gc ? 'after a full GC (--expose-gc)' : 'without a forced GC (run with --expose-gc for one)'}; peak RSS is the process's maxRSS.`, '');
   }
-  L.push('| Nodes | Pods | Deployments × replicas | Nodes Ready | Pods bound | Pods Running+Ready | Total | Pods/s | Peak RSS | RSS / heap used after |', '|---|---|---|---|---|---|---|---|---|---|');
+  L.push('| Nodes | Pods | Deployments × replicas | Nodes Ready | Pods bound | Pods Running+Ready | Total | Pods/s | CPU (user+sys) / wall | Peak RSS | RSS / heap used after |', '|---|---|---|---|---|---|---|---|---|---|---|');
   for (const z of r.sizes) {
     const cell = (p: Phase | undefined) => (p === undefined ? '—' : p.durationMs !== undefined ? s(p.durationMs) : `not reached: ${n(p.reached)} / ${n(p.target)} at ${s(z.timeoutMs)}`);
     const [ready, bound, running] = [z.phases[0], z.phases[1], z.phases[2]];
-    L.push(`| ${n(z.nodes)} | ${n(z.nodes * z.podsPerNode)} | ${z.deployments} × ${n(z.replicasPerDeployment)} | ${cell(ready)} | ${cell(bound)} | ${cell(running)} | ${z.complete ? s(running?.atMs) : `**not complete** in ${s(z.timeoutMs)}`} | ${z.podsPerSecond === undefined ? '—' : n(z.podsPerSecond)} | ${n(z.memory.peakRssMiB)} MiB | ${n(z.memory.rssMiB)} / ${n(z.memory.heapUsedMiB)} MiB |`);
+    L.push(`| ${n(z.nodes)} | ${n(z.nodes * z.podsPerNode)} | ${z.deployments} × ${n(z.replicasPerDeployment)} | ${cell(ready)} | ${cell(bound)} | ${cell(running)} | ${z.complete ? s(running?.atMs) : `**not complete** in ${s(z.timeoutMs)}`} | ${z.podsPerSecond === undefined ? '—' : n(z.podsPerSecond)} | ${n(z.cpu.userS + z.cpu.systemS)} s / ${n(z.cpu.wallS)} s | ${n(z.memory.peakRssMiB)} MiB | ${n(z.memory.rssMiB)} / ${n(z.memory.heapUsedMiB)} MiB |`);
   }
   L.push('');
   for (const note of r.notes) L.push(`- ${note}`);

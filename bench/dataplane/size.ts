@@ -178,6 +178,7 @@ const maxPods = network.maxPods(machines[0]!);
 
 const deadline = performance.now() + TIMEOUT_MS;
 const loadStart = loadavg();
+const cpuStart = process.cpuUsage();
 const start = performance.now();
 for (const m of machines) fleet.addMachine(m);
 const phases: Phase[] = [];
@@ -230,6 +231,8 @@ if (ok) {
   phases.push({ name: 'Pods Running+Ready', atMs: undefined, durationMs: undefined, reached: 0, target: TOTAL });
 }
 const loadEnd = loadavg();
+const cpu = process.cpuUsage(cpuStart);
+const wallEnd = performance.now();
 
 // Memory, once things are quiet.
 await new Promise((r) => setTimeout(r, 2000));
@@ -249,13 +252,14 @@ const results: SizeResult = {
   security: SECURITY,
   timings: TIMINGS as Record<string, number>,
   load: { start: loadStart, end: loadEnd },
+  cpu: { userS: cpu.user / 1e6, systemS: cpu.system / 1e6, wallS: (wallEnd - start) / 1000 },
   phases,
   podsPerSecond: podsStart !== undefined && lastReady !== undefined ? (TOTAL / (lastReady - podsStart)) * 1000 : undefined,
   complete: lastReady !== undefined,
   timeoutMs: TIMEOUT_MS,
   memory: { peakRssMiB: peakRss / MiB, rssMiB: mem.rss / MiB, heapUsedMiB: mem.heapUsed / MiB, heapTotalMiB: mem.heapTotal / MiB, externalMiB: mem.external / MiB, gc: gc !== undefined },
 };
-out(`${results.complete ? 'complete' : 'NOT complete'}; ${results.podsPerSecond?.toFixed(0) ?? '—'} pods/s; peak RSS ${results.memory.peakRssMiB.toFixed(0)} MiB, settled RSS ${results.memory.rssMiB.toFixed(0)} MiB, heap ${results.memory.heapUsedMiB.toFixed(0)} MiB of ${results.memory.heapTotalMiB.toFixed(0)}, external ${results.memory.externalMiB.toFixed(0)} MiB${gc ? ' (after gc)' : ''}`);
+out(`${results.complete ? 'complete' : 'NOT complete'}; ${results.podsPerSecond?.toFixed(0) ?? '—'} pods/s; CPU ${(results.cpu.userS + results.cpu.systemS).toFixed(0)} s in ${results.cpu.wallS.toFixed(0)} s; peak RSS ${results.memory.peakRssMiB.toFixed(0)} MiB, settled RSS ${results.memory.rssMiB.toFixed(0)} MiB, heap ${results.memory.heapUsedMiB.toFixed(0)} MiB of ${results.memory.heapTotalMiB.toFixed(0)}, external ${results.memory.externalMiB.toFixed(0)} MiB${gc ? ' (after gc)' : ''}`);
 process.stdout.write(`RESULT ${JSON.stringify(results)}\n`);
 
 await fleet.stop();

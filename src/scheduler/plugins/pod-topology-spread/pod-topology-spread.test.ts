@@ -84,8 +84,8 @@ test('PodTopologySpread score: system default constraints apply only to pods a S
 });
 
 test('PodTopologySpread score: the hostname constraint counts matching pods per node, not terminating ones nor other namespaces', () => {
-  const terminating = web('gone', 'b1');
-  terminating.metadata!.deletionTimestamp = '2024-01-01T00:00:00Z';
+  const gone = web('gone', 'b1');
+  const terminating: Pod = { ...gone, metadata: { ...gone.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } };
   const placed = [web('e1', 'a1'), web('e2', 'a1'), web('e3', 'a2'), terminating, makePod('x', { node: 'b1', ns: 'other', labels: { app: 'web' } }), makePod('y', { node: 'b1', labels: { app: 'db' } })];
   const { handle, infos } = fixture([makeNode('a1', { zone: 'a' }), makeNode('a2', { zone: 'a' }), makeNode('b1', { zone: 'b' })], placed);
   // weight log(3 + 2); raw a1 round(2·1.61) = 3, a2 round(1.61) = 2, b1 0; normalized 100·(max + min − raw) / max.
