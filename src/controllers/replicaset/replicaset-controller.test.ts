@@ -153,3 +153,25 @@ test('a quota refusal is reported as a ReplicaFailure condition, cleared once cr
     return rs.status?.replicas === 5 && !rs.status.conditions?.length;
   }, { clock: t.clock, stepMs: 200, timeoutMs: 10_000 });
 });
+
+test('a pod update that is no reason to sync still reaches the next sync: scale-down ranks the pods as they are now', async () => {
+  await t.client.create<RS>(rsRef('default'), replicaSet('rank', 1));
+  const [older] = await eventually(async () => {
+    const p = await listPods(t.client, 'default', 'app=rank');
+    return p.length === 1 ? p : undefined;
+  }, { clock: t.clock, stepMs: 10 });
+  t.clock.advance(60_000);
+  await t.client.patch({ ...rsRef('default'), name: 'rank' }, { spec: { replicas: 2 } });
+  const newer = await eventually(async () => (await listPods(t.client, 'default', 'app=rank')).find((p) => p.metadata!.name !== older!.metadata!.name), { clock: t.clock, stepMs: 10 });
+  await eventually(async () => (await getRs('default', 'rank')).status?.replicas === 2, { clock: t.clock, stepMs: 10 });
+  // Binding changes nothing the ReplicaSet counts (no re-sync), but makes the newer pod the one to keep.
+  await t.client.create({ ...PODS, namespace: 'default', name: newer.metadata!.name, subresource: 'binding' }, { apiVersion: 'v1', kind: 'Binding', metadata: { name: newer.metadata!.name }, target: { kind: 'Node', name: 'node-1' } } as KubeObject);
+  await eventually(async () => (await t.client.get<KubeObject & { spec?: { nodeName?: string } }>({ ...PODS, namespace: 'default', name: newer.metadata!.name })).spec?.nodeName === 'node-1', { clock: t.clock, stepMs: 10 });
+  await new Promise((r) => setTimeout(r, 50));
+  await t.client.patch({ ...rsRef('default'), name: 'rank' }, { spec: { replicas: 1 } });
+  const left = await eventually(async () => {
+    const p = await listPods(t.client, 'default', 'app=rank');
+    return p.length === 1 ? p : undefined;
+  }, { clock: t.clock, stepMs: 10 });
+  assert.equal(left[0]!.metadata!.name, newer.metadata!.name, 'the unassigned pod goes first, though it is the older');
+});

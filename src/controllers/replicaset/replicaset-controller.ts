@@ -25,9 +25,10 @@ import { controllerRefOf, isPodActive, newControllerRef, podFromTemplate } from 
 import { claimObjects } from './claim.js';
 import { addOwnerIndexes, CONTROLLER_UID_INDEX, ownedAndOrphans } from './owner-indexes.js';
 import { podChangeMatters } from './pod-changes.js';
+import { cleanScan, PodScans } from './pod-scans.js';
 import { podsToDelete } from './pod-ranking.js';
 import { slowStartBatch } from './slow-start.js';
-import { calculateStatus, nextAvailableInMs, statusChanged } from './status.js';
+import { calculateStatus, countPods, nextAvailableInMs, statusChanged } from './status.js';
 
 /** The informer resources both workload controllers read. */
 export const PODS = { group: '', version: 'v1', resource: 'pods' } as const;
@@ -49,6 +50,8 @@ export class ReplicaSetController implements Controller {
   private readonly expectations: Expectations;
   /** Pods (ns/name) each ReplicaSet deleted and has not yet seen go (UIDTrackingControllerExpectations). */
   private readonly pendingDeletes = new Map<string, Set<string>>();
+  /** Each ReplicaSet's last clean pod scan, dropped by any event of its pods. */
+  private readonly scans = new PodScans();
   private readonly recorder: EventRecorder;
   private readonly loop: ControllerLoop;
   private readonly log: Logger;
@@ -73,6 +76,7 @@ export class ReplicaSetController implements Controller {
       onDelete: (rs) => {
         this.expectations.delete(objectKey(rs));
         this.pendingDeletes.delete(objectKey(rs));
+        this.scans.touch(objectKey(rs));
         this.enqueue(rs);
       },
     });
@@ -102,6 +106,7 @@ export class ReplicaSetController implements Controller {
     if (!rs) {
       this.expectations.delete(key);
       this.pendingDeletes.delete(key);
+      this.scans.touch(key);
       return;
     }
     const needsSync = this.expectations.satisfied(key);
@@ -112,16 +117,22 @@ export class ReplicaSetController implements Controller {
       this.log.warn({ err, ns: rs.metadata?.namespace, name: rs.metadata?.name }, 'invalid selector; not syncing');
       return;
     }
-    const candidates: (Pod & KubeObject)[] = [];
-    for (const p of ownedAndOrphans(this.podInformer, rs)) if (isPodActive(p)) candidates.push(p);
-    const pods = await claimObjects<Pod & KubeObject>(
+    const kept = this.scans.get(key, rs);
+    let pods = kept?.pods ?? cleanScan(this.podInformer, rs, selector);
+    if (pods && !kept) this.scans.remember(key, rs, pods);
+    pods ??= await claimObjects<Pod & KubeObject>(
       { client: this.ctx.client, owner: rs, ownerApiVersion: 'apps/v1', ownerKind: 'ReplicaSet', resource: PODS, ownerResource: REPLICA_SETS, matches: (p) => matches(selector, p.metadata?.labels) },
-      candidates,
+      ownedAndOrphans(this.podInformer, rs).filter(isPodActive),
     );
     let manageError: Error | undefined;
     if (needsSync && !rs.metadata?.deletionTimestamp) manageError = await this.manageReplicas(key, rs, pods).then(() => undefined, (e: Error) => e);
     const now = this.ctx.clock.now();
-    const status = calculateStatus(rs, pods, manageError, now);
+    let counts = kept?.counts;
+    if (!counts) {
+      counts = countPods(rs, pods, now);
+      this.scans.rememberCounts(key, rs, pods, counts);
+    }
+    const status = calculateStatus(rs, counts, manageError, now);
     if (statusChanged(rs, status)) await this.writeStatus(rs, { ...status, observedGeneration: rs.metadata?.generation });
     if (manageError) throw manageError;
     const wait = nextAvailableInMs(pods, rs.spec?.minReadySeconds ?? 0, now);
@@ -217,7 +228,10 @@ export class ReplicaSetController implements Controller {
       } catch {
         continue;
       }
-      if (!isEmpty(sel) && matches(sel, pod.metadata?.labels)) this.enqueue(rs);
+      if (!isEmpty(sel) && matches(sel, pod.metadata?.labels)) {
+        this.scans.touch(objectKey(rs));
+        this.enqueue(rs);
+      }
     }
   }
 
@@ -227,6 +241,7 @@ export class ReplicaSetController implements Controller {
     if (ref) {
       const rs = this.resolve(pod.metadata?.namespace, ref as OwnerReference);
       if (!rs) return;
+      this.scans.touch(objectKey(rs));
       this.expectations.creationObserved(objectKey(rs));
       this.enqueue(rs);
       return;
@@ -247,11 +262,17 @@ export class ReplicaSetController implements Controller {
     const refChanged = cur?.uid !== prev?.uid;
     if (refChanged && prev) {
       const rs = this.resolve(old.metadata?.namespace, prev);
-      if (rs) this.enqueue(rs);
+      if (rs) {
+        this.scans.touch(objectKey(rs));
+        this.enqueue(rs);
+      }
     }
     if (cur) {
       const rs = this.resolve(pod.metadata?.namespace, cur);
-      if (rs && podChangeMatters(old, pod)) this.enqueue(rs);
+      if (!rs) return;
+      // The kept scan holds the old object even when nothing the sync counts changed.
+      this.scans.touch(objectKey(rs));
+      if (podChangeMatters(old, pod)) this.enqueue(rs);
       return;
     }
     if (labelsChanged || refChanged) this.enqueueMatching(pod);
@@ -260,6 +281,7 @@ export class ReplicaSetController implements Controller {
   private podDeleted(pod: Pod & KubeObject): void {
     const rs = this.resolve(pod.metadata?.namespace, controllerRefOf(pod) as OwnerReference | undefined);
     if (!rs) return;
+    this.scans.touch(objectKey(rs));
     this.deletionObserved(objectKey(rs), objectKey(pod));
     this.enqueue(rs);
   }

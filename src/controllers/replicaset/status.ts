@@ -11,24 +11,36 @@ import { matches, selectorFromSet } from '../../apimachinery/labels.js';
 import { rfc3339 } from '../../lib/clock.js';
 import { isPodAvailable, isPodReady } from '../pods.js';
 
-/** The status `rs` should have with `pods` (its active pods) and the outcome of manageReplicas. */
-export function calculateStatus(rs: ReplicaSet, pods: readonly Pod[], manageError: Error | undefined, now: number): ReplicaSetStatus {
+/** What the status counts of `pods` (a ReplicaSet's active pods). */
+export interface PodCounts {
+  replicas: number;
+  fullyLabeled: number;
+  ready: number;
+  available: number;
+}
+
+/** The counts of `pods` for `rs` at `now`: those carrying every template label, ready, available. */
+export function countPods(rs: ReplicaSet, pods: readonly Pod[], now: number): PodCounts {
   const template = selectorFromSet(rs.spec?.template?.metadata?.labels);
   const minReady = rs.spec?.minReadySeconds ?? 0;
-  let fullyLabeled = 0;
-  let ready = 0;
-  let available = 0;
+  const counts: PodCounts = { replicas: pods.length, fullyLabeled: 0, ready: 0, available: 0 };
   for (const p of pods) {
-    if (matches(template, p.metadata?.labels)) fullyLabeled++;
+    if (matches(template, p.metadata?.labels)) counts.fullyLabeled++;
     if (isPodReady(p)) {
-      ready++;
-      if (isPodAvailable(p, minReady, now)) available++;
+      counts.ready++;
+      if (isPodAvailable(p, minReady, now)) counts.available++;
     }
   }
+  return counts;
+}
+
+/** The status `rs` should have with its pods' `counts` and the outcome of manageReplicas. */
+export function calculateStatus(rs: ReplicaSet, counts: PodCounts, manageError: Error | undefined, now: number): ReplicaSetStatus {
+  const { fullyLabeled, ready, available } = counts;
   const status: ReplicaSetStatus = { ...(rs.status ?? { replicas: 0 }) };
   const failure = status.conditions?.find((c) => c.type === 'ReplicaFailure');
   if (manageError && !failure) {
-    const diff = pods.length - (rs.spec?.replicas ?? 1);
+    const diff = counts.replicas - (rs.spec?.replicas ?? 1);
     const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
     const cond: ReplicaSetCondition = { type: 'ReplicaFailure', status: 'True', lastTransitionTime: rfc3339(now), reason, message: manageError.message };
     status.conditions = [...(status.conditions ?? []), cond];
@@ -36,7 +48,7 @@ export function calculateStatus(rs: ReplicaSet, pods: readonly Pod[], manageErro
     status.conditions = status.conditions!.filter((c) => c.type !== 'ReplicaFailure');
     if (!status.conditions.length) delete status.conditions;
   }
-  status.replicas = pods.length;
+  status.replicas = counts.replicas;
   // Go's omitempty: zero counts are absent from the stored status, replicas always present.
   for (const [k, v] of [['fullyLabeledReplicas', fullyLabeled], ['readyReplicas', ready], ['availableReplicas', available]] as const) {
     if (v) status[k] = v;
