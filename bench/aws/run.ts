@@ -19,8 +19,9 @@
  * EKSPLANE_LOG_LEVEL=debug, where the router (src/aws/router.ts) logs every request's time from
  * its arrival at the router (body already buffered) to its serialized response — SigV4
  * verification, model validation, IAM authorization, the store read and serialization included;
- * HTTP parsing and the socket write excluded. The debug logging itself is a cost eksplane pays in
- * this run and moto does not.
+ * HTTP parsing and the socket write excluded. The log goes to a file read after the run; writing
+ * it is a cost eksplane pays in this run and moto does not. A durable SQLite commit is timed on the
+ * same disk before and after the run, since every eksplane write waits for one.
  *
  * Results go to stdout and, unless --no-doc, into docs/benchmarks.md between the `bench:aws` markers.
  */
@@ -30,6 +31,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { awsBenchClient, runPool, stats, type AwsBenchClient, type Stats } from './client.js';
+import Database from 'better-sqlite3';
 import { freePort, startEksplane, stopProcess } from './eksplane-process.js';
 import { renderSection, updateDoc, type AwsBenchResults, type TargetResults } from './report.js';
 
@@ -93,6 +95,27 @@ function startEksplaneLogged(dataDir: string): Promise<Spawned> {
     logFile: join(dataDir, 'server.log'),
     ...(args['cpu-prof'] ? { cpuProfDir: args['cpu-prof'] } : {}),
   });
+}
+
+/**
+ * What one durable commit costs on this disk right now: SQLite transactions as eksplane's store
+ * makes them (WAL, synchronous=FULL, one row each), ms per commit. A write request answered one at
+ * a time cannot be faster than this; moto keeps everything in memory.
+ */
+function commitProbe(dir: string, n = 100): number {
+  const db = new Database(join(dir, 'commit-probe.db'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v BLOB)');
+    const put = db.prepare('INSERT OR REPLACE INTO t VALUES (?, ?)');
+    const commit = db.transaction((i: number) => put.run(`k${i}`, Buffer.alloc(1024)));
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) commit(i);
+    return (performance.now() - t0) / n;
+  } finally {
+    db.close();
+  }
 }
 
 /** The `aws request` lines of the server's debug log. */
@@ -252,6 +275,7 @@ async function main(): Promise<void> {
   let eks: Spawned | undefined;
   let moto: Spawned | undefined;
   try {
+    const commitMsBefore = commitProbe(dataDir);
     eks = await startEksplaneLogged(dataDir);
     moto = await startMoto();
     const setup = awsBenchClient(eks.url);
@@ -265,6 +289,7 @@ async function main(): Promise<void> {
     const rss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${eks.proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     await eks.stop();
     log.push(...readServerLog(join(dataDir, 'server.log')));
+    rmSync(join(dataDir, 'commit-probe.db'), { force: true });
     const results: AwsBenchResults = {
       date: started.toISOString(),
       command: `node --import tsx bench/aws/run.ts${process.argv.slice(2).length ? ' ' + process.argv.slice(2).join(' ') : ''}`,
@@ -275,6 +300,7 @@ async function main(): Promise<void> {
       moto: motoResults,
       eksplane: eksResults,
       eksplanePeakRssMiB: rss,
+      commitMs: [commitMsBefore, commitProbe(dataDir)],
       serverSide: {
         describeSeq: serverSide(log, 'DescribeCluster', marks['eksplane:DescribeCluster:seq']),
         describeConc: serverSide(log, 'DescribeCluster', marks['eksplane:DescribeCluster:conc']),
