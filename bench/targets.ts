@@ -24,7 +24,7 @@ import Database from 'better-sqlite3';
 import { expectStatus, KubeHttp, OccurrenceCounter, readKubeconfig } from './lib/client.js';
 import { nameOf, namespaceObject, namespaceOf, PODS_PER_NAMESPACE, podObject, podPath } from './lib/pods.js';
 import { runConcurrent } from './lib/runner.js';
-import { freePort, killAllChildren, memoryOf, REPO_ROOT, startServer, type ServerHandle } from './lib/server-process.js';
+import { cpuMsOf, freePort, killAllChildren, memoryOf, REPO_ROOT, startServer, type ServerHandle } from './lib/server-process.js';
 import { summarize, type Summary } from './lib/stats.js';
 import { runWatchTest } from './lib/watch-test.js';
 
@@ -127,11 +127,14 @@ async function measure(dir: string): Promise<void> {
     log(`restart: /readyz ${readyMs.toFixed(0)} ms, first full list done ${fullListMs.toFixed(0)} ms (${first.items} items); RSS ${(memoryOf(server.pid).rss / 2 ** 20).toFixed(0)} MiB`);
     await new Promise((r) => setTimeout(r, 5000)); // let the controllers' relists settle
     const lists: number[] = [];
+    const listCpu0 = cpuMsOf(server.pid);
     for (let k = 0; k < 3; k++) {
       const r = await list();
       lists.push(r.ms);
       log(`unpaged list: ${r.ms.toFixed(0)} ms (headers ${r.headersMs.toFixed(0)} ms, ${(r.bytes / 2 ** 20).toFixed(0)} MiB, ${r.items} items); HWM ${(memoryOf(server.pid).hwm / 2 ** 20).toFixed(0)} MiB`);
     }
+    const listCpuMs = (cpuMsOf(server.pid) - listCpu0) / 3;
+    log(`server CPU per unpaged list: ${listCpuMs.toFixed(0)} ms`);
     const puts: number[] = [];
     for (let i = 0; i < 300; i++) {
       const path = podPath(PODS_PER_NAMESPACE + i);
@@ -143,6 +146,7 @@ async function measure(dir: string): Promise<void> {
     }
     log(`sequential PUT: ${fmt(summarize(puts))}`);
     const watchClient = new KubeHttp(creds, 8);
+    let watchCpu0 = 0;
     const w = await runWatchTest({
       creds,
       client: watchClient,
@@ -152,16 +156,21 @@ async function measure(dir: string): Promise<void> {
       workers: 2,
       rates: [Number(args.rate)],
       updatesPerRate: Number(args.updates),
+      onOpen: () => (watchCpu0 = cpuMsOf(server.pid)),
     });
+    // Opening is excluded; the PUTs themselves are included (a few ms of the total).
+    const watchCpuMs = cpuMsOf(server.pid) - watchCpu0;
     for (const r of w.rates) {
       log(`watch ${w.watchers} watchers at ${r.rate}/s: from send ${fmt(r.fromSend)}; fan-out ${fmt(r.fanOut)}; PUT ${fmt(r.put)}; ${r.received}/${r.expected} events`);
     }
+    const updates = w.rates.reduce((n, r) => n + r.updates, 0);
+    log(`server CPU per update fanned out to ${w.watchers} watchers: ${(watchCpuMs / updates).toFixed(1)} ms`);
     watchClient.close();
     client.close();
     await server.stop();
     const s = summarize(lists);
     process.stdout.write(
-      `${JSON.stringify({ readyMs, fullListMs, list: s, put: summarize(puts), watch: w.rates.map((r) => ({ rate: r.rate, fromSend: r.fromSend, fanOut: r.fanOut, put: r.put, received: r.received, expected: r.expected })) })}\n`,
+      `${JSON.stringify({ readyMs, fullListMs, listCpuMs, watchCpuMsPerUpdate: watchCpuMs / updates, list: s, put: summarize(puts), watch: w.rates.map((r) => ({ rate: r.rate, fromSend: r.fromSend, fanOut: r.fanOut, put: r.put, received: r.received, expected: r.expected })) })}\n`,
     );
   } finally {
     rmSync(work, { recursive: true, force: true });
