@@ -29,6 +29,7 @@ import { VpcCni } from '../dataplane/cni/vpc-cni.js';
 import type { SimulatedMachine } from '../dataplane/contracts.js';
 import { Drainer } from '../dataplane/drain/drainer.js';
 import { KubeletFleet } from '../dataplane/kubelet/fleet.js';
+import { AwsLoadBalancerController, ServiceLoadBalancerController } from '../dataplane/service-lb/index.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../kubeclient/errors.js';
 import type { SharedInformers } from '../kubeclient/shared-informers.js';
 import type { KubeObject } from '../kubeclient/types.js';
@@ -76,6 +77,9 @@ interface Known {
 
 export class ClusterDataPlane {
   private readonly scheduler: Scheduler;
+  /** Services of type LoadBalancer: the in-tree AWS cloud provider and the AWS Load Balancer Controller (for service.k8s.aws/nlb). */
+  private readonly serviceLb: ServiceLoadBalancerController;
+  private readonly awsLbc: AwsLoadBalancerController;
   private readonly cniConfig: CniConfigWatcher;
   private readonly fleet: KubeletFleet;
   private readonly network: VpcCni;
@@ -96,6 +100,8 @@ export class ClusterDataPlane {
   constructor(private readonly opts: ClusterDataPlaneOptions) {
     const { informers, clock, log, cluster, deps } = opts;
     this.scheduler = new Scheduler({ client: informers.client, informers, clock, log: log.child({ controller: 'scheduler' }) });
+    this.serviceLb = new ServiceLoadBalancerController({ client: informers.client, informers, clock, log: log.child({ controller: 'service-controller' }), region: cluster.region });
+    this.awsLbc = new AwsLoadBalancerController({ client: informers.client, informers, clock, log: log.child({ controller: 'aws-load-balancer-controller' }), region: cluster.region, clusterName: cluster.name });
     this.cniConfig = new CniConfigWatcher({ informers, log });
     const nodes = informers.informer({ resource: { group: '', version: 'v1', resource: 'nodes' } });
     const network = (this.network = new VpcCni({
@@ -121,6 +127,8 @@ export class ClusterDataPlane {
   /** Starts everything; add-ons are applied in the background (idempotently). */
   start(): void {
     this.scheduler.start();
+    this.serviceLb.start();
+    this.awsLbc.start();
     this.cniConfig.start();
     this.fleet.start();
     // EKS installs these once; a failure is logged, never a reason for the cluster not to come up.
@@ -139,6 +147,8 @@ export class ClusterDataPlane {
     await this.fleet.stop();
     await this.cniConfig.stop();
     await this.scheduler.stop();
+    await this.awsLbc.stop();
+    await this.serviceLb.stop();
   }
 
   /** The pod logs of a kubelet of this cluster (the API server's pods/log). */

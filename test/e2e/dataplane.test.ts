@@ -3,7 +3,7 @@
  * with a 3-node managed node group over 3 AZs; nodes labelled with their zones; a Deployment
  * spread by topology rolls out with pod IPs from the subnets; it scales to 30 evenly; an
  * impossible pod stays Pending with the scheduler's message; a Service gets EndpointSlices;
- * rollout undo; a Job completes; a DaemonSet runs on every node; deleting the Deployment removes
+ * a LoadBalancer Service gets an ELB hostname; rollout undo; a Job completes; a DaemonSet runs on every node; deleting the Deployment removes
  * its pods; UpdateNodegroupConfig to 6 adds nodes that take pods.
  */
 import assert from 'node:assert/strict';
@@ -153,6 +153,11 @@ spec:
     const got = slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready).flatMap((e) => e.addresses));
     return got.length === 30 && got.every((ip) => ips.has(ip));
   });
+
+  // A Service of type LoadBalancer gets an ELB hostname, as the AWS cloud provider gives it.
+  kubectl('expose', 'deployment', 'web', '--name=web-lb', '--type=LoadBalancer', '--port=80', '--target-port=80');
+  const lb = await until('a load balancer hostname', () => kubectl('get', 'svc', 'web-lb', '-o', 'jsonpath={.status.loadBalancer.ingress[0].hostname}'));
+  assert.match(lb, /^a[0-9a-f]{31}-\d{10}\.us-east-1\.elb\.amazonaws\.com$/);
 
   // A pod no node can hold stays Pending with the scheduler's message.
   kubectl('run', 'huge', '--image=nginx', '--overrides', JSON.stringify({ spec: { containers: [{ name: 'huge', image: 'nginx', resources: { requests: { cpu: '64' } } }] } }));
