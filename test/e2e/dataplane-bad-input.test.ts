@@ -170,8 +170,14 @@ spec:
   );
   assert.equal(failedLaunch.StatusMessage, `There are not enough free addresses in subnet '${tiny.SubnetId}' to satisfy the requested number of instances.`);
   assert.equal(failedLaunch.Description, `Launching a new EC2 instance.  Status Reason: ${failedLaunch.StatusMessage} Launching EC2 instance failed.`);
-  const ng = aws('eks', 'describe-nodegroup', '--cluster-name', 'bad', '--nodegroup-name', 'tiny').nodegroup as { status: string };
-  assert.notEqual(ng.status, 'ACTIVE', 'no node group is ACTIVE without its instances');
+  // EKS gives up on the group with the launch failure as its health issue.
+  const ng = await until('the node group CREATE_FAILED', () => {
+    const n = aws('eks', 'describe-nodegroup', '--cluster-name', 'bad', '--nodegroup-name', 'tiny').nodegroup as { status: string; health: { issues: { code: string; message: string; resourceIds: string[] }[] } };
+    assert.notEqual(n.status, 'ACTIVE', 'no node group is ACTIVE without its instances');
+    return n.status === 'CREATE_FAILED' ? n : undefined;
+  });
+  assert.deepEqual(ng.health.issues.map((i) => [i.code, i.resourceIds]), [['AsgInstanceLaunchFailures', [asg]]]);
+  assert.equal(ng.health.issues[0]!.message, `Could not launch On-Demand Instances. InsufficientFreeAddressesInSubnet - ${failedLaunch.StatusMessage} Launching EC2 instance failed.`);
 
   // Nothing spins: stuck sandboxes and failing launches back off. Under half a core over 10 s.
   const before = cpuSeconds(server.proc.pid!);

@@ -92,7 +92,8 @@ export interface AutoScalingApi {
   }): Promise<void>;
   updateGroup(account: string, region: string, name: string, input: { minSize?: number; maxSize?: number; desiredCapacity?: number }): Promise<void>;
   deleteGroup(account: string, region: string, name: string, opts: { forceDelete: boolean }): Promise<void>;
-  describeGroup(account: string, region: string, name: string): Promise<{ name: string; desiredCapacity: number; instances: { instanceId: string; lifecycleState: string; availabilityZone: string }[] } | undefined>;
+  /** The group, its members, and EC2's error for its last launch when that launch failed. */
+  describeGroup(account: string, region: string, name: string): Promise<{ name: string; desiredCapacity: number; instances: { instanceId: string; lifecycleState: string; availabilityZone: string }[]; launchError?: { code: string; message: string } } | undefined>;
   /** CompleteLifecycleAction by instance id (a ValidationError when the instance waits on no such hook). */
   completeLifecycleAction(account: string, region: string, input: { groupName: string; hookName: string; instanceId: string; result: 'CONTINUE' | 'ABANDON' }): Promise<void>;
 }

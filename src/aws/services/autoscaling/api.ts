@@ -42,6 +42,7 @@ export function createAutoScalingApi(ctxOf: (account: string, region: string) =>
         name: g.name,
         desiredCapacity: g.desiredCapacity,
         instances: g.members.map((m) => ({ instanceId: m.instanceId, lifecycleState: m.lifecycleState, availabilityZone: m.az })),
+        launchError: g.launchError,
       };
     },
   };

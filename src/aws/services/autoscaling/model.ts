@@ -117,6 +117,8 @@ export interface GroupDoc {
   lastChange: string;
   /** When a launch last failed (launches back off from it). */
   launchFailedAt?: number;
+  /** EC2's error for that failed launch (cleared by the next successful one), for EKS's health issues. */
+  launchError?: { code: string; message: string };
 }
 
 /** A scaling activity (wire shape Activity). */

@@ -145,7 +145,7 @@ export class AsgReconciler {
         Cause: intent.cause, StartTime: now, EndTime: now, StatusCode: 'Failed', StatusMessage: err.message, Progress: 100,
         Details: JSON.stringify({ 'Subnet ID': intent.subnetId, 'Availability Zone': intent.az }),
       });
-      const done = await r.change(g.name, (cur) => ({ ...cur, launching: cur.launching.filter((l) => l.token !== intent.token), launchFailedAt: now }));
+      const done = await r.change(g.name, (cur) => ({ ...cur, launching: cur.launching.filter((l) => l.token !== intent.token), launchFailedAt: now, launchError: { code: err.code, message: err.message } }));
       if (done) await r.saveActivity(failed);
       return;
     }
@@ -162,7 +162,7 @@ export class AsgReconciler {
           protectedFromScaleIn: cur.newInstancesProtectedFromScaleIn, launchedAt: i.launchTime, templateVersion: i.tags['aws:ec2launchtemplate:version'], activityKey: a.key,
         };
       });
-      return { ...cur, launching: cur.launching.filter((l) => l.token !== intent.token), members: [...cur.members, ...members], launchFailedAt: undefined };
+      return { ...cur, launching: cur.launching.filter((l) => l.token !== intent.token), members: [...cur.members, ...members], launchFailedAt: undefined, launchError: undefined };
     });
     for (const a of made) await r.saveActivity(a);
   }

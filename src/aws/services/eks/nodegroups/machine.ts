@@ -97,6 +97,9 @@ async function activate(rt: EksRuntime, deps: NodegroupDeps, scope: Scope, n: No
   // With a data plane, EKS waits for the instances to join as Ready nodes.
   const nodes = await deps.nodes.status(scope, n.clusterName, n.nodegroupName);
   if (now >= deadline && nodes.ready >= n.scalingConfig.desiredSize) return active();
+  // Instances that cannot even launch (no free addresses, unknown type…): the group cannot be created.
+  if (now >= deadline && g.launchError && inService < n.scalingConfig.desiredSize)
+    return failed(n, now, [{ code: 'AsgInstanceLaunchFailures', message: NG_MSG.launchFailed(n.capacityType, g.launchError.code, g.launchError.message), resourceIds: [n.asgName] }]);
   const joinDeadline = n.createdAt + Math.max(rt.timings.nodegroupCreate, rt.timings.nodegroupJoin);
   if (now >= joinDeadline) {
     if (nodes.failedToJoin.length) return failed(n, now, [{ code: 'NodeCreationFailure', message: NG_MSG.instancesFailedToJoin, resourceIds: nodes.failedToJoin }]);

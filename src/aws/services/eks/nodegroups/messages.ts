@@ -6,6 +6,8 @@
 export const NG_MSG = {
   /** Health issue NodeCreationFailure — real (EKS troubleshooting guide, "Instances failed to join the Kubernetes cluster"). */
   instancesFailedToJoin: 'Instances failed to join the kubernetes cluster',
+  /** Health issue AsgInstanceLaunchFailures — the shape of real ones quoted in aws/containers-roadmap#2204 ("Could not launch On-Demand Instances. InsufficientInstanceCapacity - …"). */
+  launchFailed: (capacityType: string, code: string, message: string) => `Could not launch ${capacityType === 'SPOT' ? 'Spot' : 'On-Demand'} Instances. ${code} - ${message.replace(/\.?$/, '.')} Launching EC2 instance failed.`,
   /** ResourceInUseException — moto; real in aws/aws-cdk#26931, terraform-aws-modules/terraform-aws-eks#1931. */
   exists: (ng: string, cluster: string) => `NodeGroup already exists with name ${ng} and cluster name ${cluster}`,
   /** ResourceNotFoundException — moto. */
