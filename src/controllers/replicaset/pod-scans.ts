@@ -1,78 +1,134 @@
 /**
- * The last pod scan of each ReplicaSet, kept while no event touches its pods, so a sync that
- * follows the ReplicaSet's own update (its status write, a scale by the Deployment controller)
- * does not walk thousands of pods again to find what it found last time. A scan is kept only
- * when it was clean — every active owned pod still matched the selector and no active orphan
- * of the namespace did, so ClaimPods would patch nothing and return exactly the owned pods —
- * and the controller drops it on every event of a pod the ReplicaSet owns or may adopt. The
- * counts for status are kept beside it while the template labels are unchanged and
- * minReadySeconds is 0 (with it, availability depends on the time).
+ * Each ReplicaSet's claimed pods and status counts, kept between syncs and brought up to date
+ * from the pods that events touched since, so a sync costs O(pods that changed) rather than
+ * O(pods of the ReplicaSet) — what lets one controller keep up with a fleet of kubelets writing
+ * the statuses of tens of thousands of pods. It holds only while claiming would change nothing:
+ * every active pod the ReplicaSet controls matches its selector and no active orphan of the
+ * namespace does (then upstream's ClaimPods patches nothing and returns exactly the owned
+ * pods). A touched pod that breaks this (it stopped matching, or an orphan now matches), a
+ * ReplicaSet whose uid, selector or template labels changed, or one with minReadySeconds
+ * (availability then depends on the time) drops back to a full scan and claim.
  */
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { matches, type LabelSelector } from '../../apimachinery/labels.js';
+import { matches, selectorFromSet, type LabelSelector } from '../../apimachinery/labels.js';
 import type { Informer } from '../../kubeclient/informer.js';
-import type { KubeObject } from '../../kubeclient/types.js';
-import { isPodActive } from '../pods.js';
+import { objectKey, type KubeObject } from '../../kubeclient/types.js';
+import { controllerRefOf, isPodActive, isPodReady } from '../pods.js';
 import { CONTROLLER_UID_INDEX, ORPHAN_NAMESPACE_INDEX } from './owner-indexes.js';
 import type { PodCounts } from './status.js';
 
 type P = Pod & KubeObject;
 
-interface Scan {
-  uid: string;
-  selector: string;
-  pods: P[];
-  template?: string;
-  counts?: PodCounts;
+interface Member {
+  pod: P;
+  labeled: boolean;
+  ready: boolean;
+}
+
+/** One ReplicaSet's kept claim: its pods by key, what each adds to the counts, and the keys touched since. */
+class Tally {
+  readonly members = new Map<string, Member>();
+  readonly counts: PodCounts = { replicas: 0, fullyLabeled: 0, ready: 0, available: 0 };
+  dirty = new Set<string>();
+  private list: P[] | undefined;
+
+  constructor(
+    readonly uid: string,
+    readonly selector: string,
+    readonly template: string,
+    private readonly templateSel: LabelSelector,
+  ) {}
+
+  set(key: string, pod: P | undefined): void {
+    const old = this.members.get(key);
+    if (old) {
+      this.counts.replicas--;
+      if (old.labeled) this.counts.fullyLabeled--;
+      if (old.ready) this.counts.ready--;
+      this.members.delete(key);
+    }
+    if (pod) {
+      const m = { pod, labeled: matches(this.templateSel, pod.metadata?.labels), ready: isPodReady(pod) };
+      this.members.set(key, m);
+      this.counts.replicas++;
+      if (m.labeled) this.counts.fullyLabeled++;
+      if (m.ready) this.counts.ready++;
+    }
+    this.counts.available = this.counts.ready;
+    this.list = undefined;
+  }
+
+  pods(): P[] {
+    return (this.list ??= [...this.members.values()].map((m) => m.pod));
+  }
 }
 
 const selectorKey = (rs: ReplicaSet): string => JSON.stringify(rs.spec?.selector ?? null);
-const templateKey = (rs: ReplicaSet): string => JSON.stringify(rs.spec?.template?.metadata?.labels ?? {});
+const templateLabels = (rs: ReplicaSet): Record<string, string> => rs.spec?.template?.metadata?.labels ?? {};
 
-/**
- * The active pods `rs` controls when claiming them would change nothing (see the module doc),
- * else undefined: the caller then claims through claimObjects.
- */
-export function cleanScan(pods: Informer<P>, rs: ReplicaSet & KubeObject, selector: LabelSelector): P[] | undefined {
-  const out: P[] = [];
-  const ns = rs.metadata!.namespace!;
-  for (const p of pods.byIndex(CONTROLLER_UID_INDEX, rs.metadata!.uid!)) {
-    if (!isPodActive(p)) continue;
-    if (p.metadata?.namespace !== ns || !matches(selector, p.metadata?.labels)) return undefined;
-    out.push(p);
-  }
-  for (const p of pods.byIndex(ORPHAN_NAMESPACE_INDEX, ns)) if (isPodActive(p) && matches(selector, p.metadata?.labels)) return undefined;
-  return out;
-}
-
-/** Clean scans by ReplicaSet key (namespace/name). */
+/** Kept claims by ReplicaSet key (namespace/name). */
 export class PodScans {
-  private readonly byKey = new Map<string, Scan>();
+  private readonly byKey = new Map<string, Tally>();
 
-  /** A pod event touched the pods of the ReplicaSet `key`: its last scan no longer holds. */
-  touch(key: string): void {
+  constructor(private readonly informer: Informer<P>) {}
+
+  /** An event of the pod `podKey`, which the ReplicaSet `key` controls or may adopt. */
+  touch(key: string, podKey: string): void {
+    this.byKey.get(key)?.dirty.add(podKey);
+  }
+
+  /** Forgets the ReplicaSet `key` (deleted). */
+  forget(key: string): void {
     this.byKey.delete(key);
   }
 
-  /** The kept scan of `rs` (same uid and selector), with its counts when they still hold. */
-  get(key: string, rs: ReplicaSet & KubeObject): { pods: P[]; counts?: PodCounts } | undefined {
-    const s = this.byKey.get(key);
-    if (!s || s.uid !== rs.metadata!.uid || s.selector !== selectorKey(rs)) return undefined;
-    const countsHold = s.counts !== undefined && s.template === templateKey(rs) && (rs.spec?.minReadySeconds ?? 0) <= 0;
-    return { pods: s.pods, counts: countsHold ? s.counts : undefined };
+  /**
+   * The pods `rs` controls and their counts, from its kept claim brought up to date, or from a
+   * fresh scan when claiming would change nothing; undefined when the caller must claim.
+   */
+  claimed(key: string, rs: ReplicaSet & KubeObject, selector: LabelSelector): { pods: () => P[]; counts: PodCounts } | undefined {
+    const timeless = (rs.spec?.minReadySeconds ?? 0) <= 0;
+    let t = this.byKey.get(key);
+    if (t && (!timeless || t.uid !== rs.metadata!.uid || t.selector !== selectorKey(rs) || t.template !== JSON.stringify(templateLabels(rs)) || !this.catchUp(t, rs, selector))) t = undefined;
+    if (!t && timeless) t = this.scan(rs, selector);
+    if (!t) {
+      this.byKey.delete(key);
+      return undefined;
+    }
+    this.byKey.set(key, t);
+    const tally = t;
+    return { pods: () => tally.pods(), counts: { ...tally.counts } };
   }
 
-  /** Keeps a clean scan of `rs`, made just now (no event can have come between). */
-  remember(key: string, rs: ReplicaSet & KubeObject, pods: P[]): void {
-    this.byKey.set(key, { uid: rs.metadata!.uid!, selector: selectorKey(rs), pods });
+  /** Applies the touched pods; false when one of them means claiming has work to do. */
+  private catchUp(t: Tally, rs: ReplicaSet & KubeObject, selector: LabelSelector): boolean {
+    const dirty = t.dirty;
+    t.dirty = new Set();
+    for (const podKey of dirty) {
+      const pod = this.informer.getByKey(podKey);
+      const ref = pod && controllerRefOf(pod);
+      if (!pod || !isPodActive(pod)) t.set(podKey, undefined);
+      else if (ref?.uid === t.uid) {
+        if (pod.metadata?.namespace !== rs.metadata!.namespace || !matches(selector, pod.metadata?.labels)) return false;
+        t.set(podKey, pod);
+      } else if (!ref && matches(selector, pod.metadata?.labels)) return false;
+      else t.set(podKey, undefined);
+    }
+    return true;
   }
 
-  /** Keeps the counts of a kept scan, if it is still the one that gave `pods`. */
-  rememberCounts(key: string, rs: ReplicaSet & KubeObject, pods: P[], counts: PodCounts): void {
-    const s = this.byKey.get(key);
-    if (!s || s.pods !== pods || (rs.spec?.minReadySeconds ?? 0) > 0) return;
-    s.template = templateKey(rs);
-    s.counts = counts;
+  /** A fresh tally of `rs` when claiming would patch nothing, else undefined. */
+  private scan(rs: ReplicaSet & KubeObject, selector: LabelSelector): Tally | undefined {
+    const ns = rs.metadata!.namespace!;
+    const labels = templateLabels(rs);
+    const t = new Tally(rs.metadata!.uid!, selectorKey(rs), JSON.stringify(labels), selectorFromSet(labels));
+    for (const p of this.informer.byIndex(CONTROLLER_UID_INDEX, t.uid)) {
+      if (!isPodActive(p)) continue;
+      if (p.metadata?.namespace !== ns || controllerRefOf(p)?.name !== rs.metadata!.name || !matches(selector, p.metadata?.labels)) return undefined;
+      t.set(objectKey(p), p);
+    }
+    for (const p of this.informer.byIndex(ORPHAN_NAMESPACE_INDEX, ns)) if (isPodActive(p) && matches(selector, p.metadata?.labels)) return undefined;
+    return t;
   }
 }

@@ -175,3 +175,30 @@ test('a pod update that is no reason to sync still reaches the next sync: scale-
   }, { clock: t.clock, stepMs: 10 });
   assert.equal(left[0]!.metadata!.name, newer.metadata!.name, 'the unassigned pod goes first, though it is the older');
 });
+
+test('status counts follow each pod change (the kept claim caught up from touched pods)', async () => {
+  await t.client.create<RS>(rsRef('default'), replicaSet('tally', 3));
+  const pods = await eventually(async () => {
+    const p = await listPods(t.client, 'default', 'app=tally');
+    return p.length === 3 ? p : undefined;
+  }, { clock: t.clock, stepMs: 10 });
+  const status = () => getRs('default', 'tally').then((r) => r.status);
+  await eventually(async () => (await status())?.fullyLabeledReplicas === 3, { clock: t.clock, stepMs: 10 });
+  await setPodReady(t.client, t.clock, pods[0]!);
+  await setPodReady(t.client, t.clock, pods[1]!);
+  await eventually(async () => (await status())?.readyReplicas === 2, { clock: t.clock, stepMs: 10 });
+  // A template label dropped (the selector still matches): counted, but not fully labeled.
+  await t.client.patch({ ...PODS, namespace: 'default', name: pods[2]!.metadata!.name }, { metadata: { labels: { tier: null } } });
+  await eventually(async () => {
+    const s = await status();
+    return s?.replicas === 3 && s.fullyLabeledReplicas === 2 ? s : undefined;
+  }, { clock: t.clock, stepMs: 10 });
+  await setPodReady(t.client, t.clock, pods[0]!, false);
+  await eventually(async () => (await status())?.readyReplicas === 1, { clock: t.clock, stepMs: 10 });
+  await t.client.delete({ ...PODS, namespace: 'default', name: pods[1]!.metadata!.name });
+  const s = await eventually(async () => {
+    const x = await status();
+    return x?.replicas === 3 && (x.readyReplicas ?? 0) === 0 && x.fullyLabeledReplicas === 2 ? x : undefined;
+  }, { clock: t.clock, stepMs: 10 });
+  assert.equal(s.availableReplicas ?? 0, 0);
+});

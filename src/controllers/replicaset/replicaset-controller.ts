@@ -25,10 +25,10 @@ import { controllerRefOf, isPodActive, newControllerRef, podFromTemplate } from 
 import { claimObjects } from './claim.js';
 import { addOwnerIndexes, CONTROLLER_UID_INDEX, ownedAndOrphans } from './owner-indexes.js';
 import { podChangeMatters } from './pod-changes.js';
-import { cleanScan, PodScans } from './pod-scans.js';
+import { PodScans } from './pod-scans.js';
 import { podsToDelete } from './pod-ranking.js';
 import { slowStartBatch } from './slow-start.js';
-import { calculateStatus, countPods, nextAvailableInMs, statusChanged } from './status.js';
+import { calculateStatus, countPods, nextAvailableInMs, statusChanged, type PodCounts } from './status.js';
 
 /** The informer resources both workload controllers read. */
 export const PODS = { group: '', version: 'v1', resource: 'pods' } as const;
@@ -50,8 +50,8 @@ export class ReplicaSetController implements Controller {
   private readonly expectations: Expectations;
   /** Pods (ns/name) each ReplicaSet deleted and has not yet seen go (UIDTrackingControllerExpectations). */
   private readonly pendingDeletes = new Map<string, Set<string>>();
-  /** Each ReplicaSet's last clean pod scan, dropped by any event of its pods. */
-  private readonly scans = new PodScans();
+  /** Each ReplicaSet's kept claim, caught up from the pods events touched. */
+  private readonly scans: PodScans;
   private readonly recorder: EventRecorder;
   private readonly loop: ControllerLoop;
   private readonly log: Logger;
@@ -70,13 +70,14 @@ export class ReplicaSetController implements Controller {
     this.podInformer = ctx.informers.informer<Pod & KubeObject>({ resource: PODS });
     addOwnerIndexes(this.rsInformer);
     addOwnerIndexes(this.podInformer);
+    this.scans = new PodScans(this.podInformer);
     this.rsInformer.addEventHandler({
       onAdd: (rs) => this.enqueue(rs),
       onUpdate: (_old, rs) => this.enqueue(rs),
       onDelete: (rs) => {
         this.expectations.delete(objectKey(rs));
         this.pendingDeletes.delete(objectKey(rs));
-        this.scans.touch(objectKey(rs));
+        this.scans.forget(objectKey(rs));
         this.enqueue(rs);
       },
     });
@@ -106,7 +107,7 @@ export class ReplicaSetController implements Controller {
     if (!rs) {
       this.expectations.delete(key);
       this.pendingDeletes.delete(key);
-      this.scans.touch(key);
+      this.scans.forget(key);
       return;
     }
     const needsSync = this.expectations.satisfied(key);
@@ -117,31 +118,31 @@ export class ReplicaSetController implements Controller {
       this.log.warn({ err, ns: rs.metadata?.namespace, name: rs.metadata?.name }, 'invalid selector; not syncing');
       return;
     }
-    const kept = this.scans.get(key, rs);
-    let pods = kept?.pods ?? cleanScan(this.podInformer, rs, selector);
-    if (pods && !kept) this.scans.remember(key, rs, pods);
-    pods ??= await claimObjects<Pod & KubeObject>(
-      { client: this.ctx.client, owner: rs, ownerApiVersion: 'apps/v1', ownerKind: 'ReplicaSet', resource: PODS, ownerResource: REPLICA_SETS, matches: (p) => matches(selector, p.metadata?.labels) },
-      ownedAndOrphans(this.podInformer, rs).filter(isPodActive),
-    );
-    let manageError: Error | undefined;
-    if (needsSync && !rs.metadata?.deletionTimestamp) manageError = await this.manageReplicas(key, rs, pods).then(() => undefined, (e: Error) => e);
-    const now = this.ctx.clock.now();
-    let counts = kept?.counts;
-    if (!counts) {
-      counts = countPods(rs, pods, now);
-      this.scans.rememberCounts(key, rs, pods, counts);
+    const kept = this.scans.claimed(key, rs, selector);
+    let pods: () => (Pod & KubeObject)[];
+    let counts: PodCounts | undefined;
+    if (kept) ({ pods, counts } = kept);
+    else {
+      const claimed = await claimObjects<Pod & KubeObject>(
+        { client: this.ctx.client, owner: rs, ownerApiVersion: 'apps/v1', ownerKind: 'ReplicaSet', resource: PODS, ownerResource: REPLICA_SETS, matches: (p) => matches(selector, p.metadata?.labels) },
+        ownedAndOrphans(this.podInformer, rs).filter(isPodActive),
+      );
+      pods = () => claimed;
     }
+    let manageError: Error | undefined;
+    if (needsSync && !rs.metadata?.deletionTimestamp) manageError = await this.manageReplicas(key, rs, counts?.replicas ?? pods().length, pods).then(() => undefined, (e: Error) => e);
+    const now = this.ctx.clock.now();
+    counts ??= countPods(rs, pods(), now);
     const status = calculateStatus(rs, counts, manageError, now);
     if (statusChanged(rs, status)) await this.writeStatus(rs, { ...status, observedGeneration: rs.metadata?.generation });
     if (manageError) throw manageError;
-    const wait = nextAvailableInMs(pods, rs.spec?.minReadySeconds ?? 0, now);
+    const wait = nextAvailableInMs(pods(), rs.spec?.minReadySeconds ?? 0, now);
     return wait === undefined ? undefined : { requeueAfterMs: wait };
   }
 
   /** Creates or deletes pods toward spec.replicas (upstream manageReplicas). */
-  private async manageReplicas(key: string, rs: ReplicaSet & KubeObject, pods: (Pod & KubeObject)[]): Promise<void> {
-    const diff = pods.length - (rs.spec?.replicas ?? 1);
+  private async manageReplicas(key: string, rs: ReplicaSet & KubeObject, active: number, pods: () => (Pod & KubeObject)[]): Promise<void> {
+    const diff = active - (rs.spec?.replicas ?? 1);
     if (diff < 0) {
       const n = Math.min(-diff, this.burst);
       this.expectations.expect(key, n, 0);
@@ -151,7 +152,7 @@ export class ReplicaSetController implements Controller {
       if (error) throw error;
     } else if (diff > 0) {
       const n = Math.min(diff, this.burst);
-      const victims = podsToDelete(pods, this.relatedPods(rs), n, this.ctx.clock.now()) as (Pod & KubeObject)[];
+      const victims = podsToDelete(pods(), this.relatedPods(rs), n, this.ctx.clock.now()) as (Pod & KubeObject)[];
       this.pendingDeletes.set(key, new Set(victims.map((p) => objectKey(p))));
       this.expectations.expect(key, 0, victims.length);
       const errors: Error[] = [];
@@ -229,7 +230,7 @@ export class ReplicaSetController implements Controller {
         continue;
       }
       if (!isEmpty(sel) && matches(sel, pod.metadata?.labels)) {
-        this.scans.touch(objectKey(rs));
+        this.scans.touch(objectKey(rs), objectKey(pod));
         this.enqueue(rs);
       }
     }
@@ -241,7 +242,7 @@ export class ReplicaSetController implements Controller {
     if (ref) {
       const rs = this.resolve(pod.metadata?.namespace, ref as OwnerReference);
       if (!rs) return;
-      this.scans.touch(objectKey(rs));
+      this.scans.touch(objectKey(rs), objectKey(pod));
       this.expectations.creationObserved(objectKey(rs));
       this.enqueue(rs);
       return;
@@ -263,15 +264,15 @@ export class ReplicaSetController implements Controller {
     if (refChanged && prev) {
       const rs = this.resolve(old.metadata?.namespace, prev);
       if (rs) {
-        this.scans.touch(objectKey(rs));
+        this.scans.touch(objectKey(rs), objectKey(pod));
         this.enqueue(rs);
       }
     }
     if (cur) {
       const rs = this.resolve(pod.metadata?.namespace, cur);
       if (!rs) return;
-      // The kept scan holds the old object even when nothing the sync counts changed.
-      this.scans.touch(objectKey(rs));
+      // Caught up at the next sync even when nothing it counts changed (then no sync is queued).
+      this.scans.touch(objectKey(rs), objectKey(pod));
       if (podChangeMatters(old, pod)) this.enqueue(rs);
       return;
     }
@@ -281,7 +282,7 @@ export class ReplicaSetController implements Controller {
   private podDeleted(pod: Pod & KubeObject): void {
     const rs = this.resolve(pod.metadata?.namespace, controllerRefOf(pod) as OwnerReference | undefined);
     if (!rs) return;
-    this.scans.touch(objectKey(rs));
+    this.scans.touch(objectKey(rs), objectKey(pod));
     this.deletionObserved(objectKey(rs), objectKey(pod));
     this.enqueue(rs);
   }
