@@ -21,6 +21,7 @@ import { createIamService } from '../aws/services/iam/index.js';
 import { createKmsService, loadOrCreateMasterSecret, MASTER_SECRET_FILE } from '../aws/services/kms/index.js';
 import { createStsService, withSelfAuthorizedSts, withUnsignedStsOperations } from '../aws/services/sts/index.js';
 import { realClock, type Clock } from '../lib/clock.js';
+import { ClusterInstances } from './cluster-instances.js';
 import { ControlPlanes } from './control-planes.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { openStore } from '../store/open-store.js';
@@ -47,7 +48,7 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
   const ec2 = createEc2({ store, clock });
   const autoscaling = createAutoScaling({ store, clock, ec2: ec2.api, log });
   const kms = createKmsService({ store, clock, masterKey: await loadOrCreateMasterSecret(join(opts.dataDir, MASTER_SECRET_FILE)) });
-  const controlPlanes = new ControlPlanes({ store, clock, log, iam, host: opts.host, dataPlane: { ec2: ec2.api, store, autoscaling: autoscaling.api, drainTimeoutMs: opts.realisticTiming ? 15 * 60_000 : undefined }, kms: kms.api, dataDir: opts.dataDir });
+  const controlPlanes = new ControlPlanes({ store, clock, log, iam, host: opts.host, dataPlane: { ec2: ec2.api, instances: new ClusterInstances(ec2.api, clock), store, autoscaling: autoscaling.api, drainTimeoutMs: opts.realisticTiming ? 15 * 60_000 : undefined }, kms: kms.api, dataDir: opts.dataDir });
   const eks = createEksService({
     ec2: ec2.api,
     iam: iamApiOf(iam),

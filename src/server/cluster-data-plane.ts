@@ -39,11 +39,14 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import type { Store } from '../store/types.js';
 import { inProcessTransport } from './in-process-transport.js';
 import { instanceRoleIdentity, nodegroupLabels, nodegroupTaints, simulatedMachine } from './machines.js';
+import type { ClusterInstances } from './cluster-instances.js';
 import { subnetAddresses } from './subnet-addresses.js';
 
 /** What a server with EC2 gives its control planes so their clusters get nodes. */
 export interface DataPlaneDeps {
   ec2: Ec2Api;
+  /** The instances of each cluster, from sweeps shared by every cluster of the process. */
+  instances: ClusterInstances;
   store: Store;
   /** How often instances are matched with kubelets, in clock ms (default 1000). */
   syncMs?: number;
@@ -188,9 +191,8 @@ export class ClusterDataPlane {
 
   /** One pass: kubelets for new running instances, none for instances that stopped running. */
   private async sync(): Promise<void> {
-    const { ec2 } = this.opts.deps;
     const { account, region, name } = this.opts.cluster;
-    const instances = await ec2.instancesTagged(account, region, `kubernetes.io/cluster/${name}`);
+    const instances = await this.opts.deps.instances.of(account, region, name);
     const running = new Map<string, InstanceInfo>();
     for (const i of instances) if (i.state === RUNNING) running.set(i.instanceId, i);
     for (const [id, k] of this.known) {

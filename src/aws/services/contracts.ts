@@ -39,8 +39,8 @@ export interface Ec2Api {
   allocatePrefix(account: string, region: string, subnetId: string, owner: string): Promise<string[] | undefined>;
   /** The addresses `owner` holds in the subnet, in address order. */
   privateIpsHeldBy(account: string, region: string, subnetId: string, owner: string): Promise<string[]>;
-  /** The instances (not yet expired from view) carrying tag `key` (= `value` when given). */
-  instancesTagged(account: string, region: string, key: string, value?: string): Promise<InstanceInfo[]>;
+  /** The instances (not yet expired from view) with a tag whose key starts with `keyPrefix` (e.g. `kubernetes.io/cluster/`). */
+  instancesTagged(account: string, region: string, keyPrefix: string): Promise<InstanceInfo[]>;
 }
 
 export interface RunInstancesInput {

@@ -156,12 +156,12 @@ export function createEc2Api(regionOf: (account: string, region: string) => Prom
       return s ? r.ipam.addressesOf(s.value, owner) : [];
     },
 
-    async instancesTagged(account, region, key, value) {
+    async instancesTagged(account, region, keyPrefix) {
       const r = await regionOf(account, region);
       const now = r.now();
       return (await r.instances.list())
         .map((x) => x.value)
-        .filter((i) => !expired(i, now, r.env.timing) && i.Tags?.some((t) => t.Key === key && (value === undefined || t.Value === value)))
+        .filter((i) => !expired(i, now, r.env.timing) && i.Tags?.some((t) => t.Key.startsWith(keyPrefix)))
         .map((i) => instanceInfo(r, i));
     },
 

@@ -125,13 +125,14 @@ describe('Ec2Api for the VPC CNI', () => {
     assert.equal(await free(), before + 1, 'the CNI\'s nine and the instance\'s own address');
   });
 
-  it('instancesTagged finds a cluster\'s instances by tag', async () => {
+  it('instancesTagged finds the instances with a tag key prefix', async () => {
     const clock = new ManualClock();
     const ec2 = createEc2({ store: new MemoryStore(), clock });
     const [subnet] = await ec2.api.defaultSubnets(A, R, ['us-west-2a']);
     await ec2.api.runInstances(A, R, { subnetId: subnet!.subnetId, count: 2, instanceType: 't3.medium', tags: { 'eks:cluster-name': 'demo' } });
     await ec2.api.runInstances(A, R, { subnetId: subnet!.subnetId, count: 1, instanceType: 't3.medium', tags: { 'eks:cluster-name': 'other' } });
-    assert.equal((await ec2.api.instancesTagged(A, R, 'eks:cluster-name', 'demo')).length, 2);
     assert.equal((await ec2.api.instancesTagged(A, R, 'eks:cluster-name')).length, 3);
+    assert.equal((await ec2.api.instancesTagged(A, R, 'eks:cluster-')).length, 3);
+    assert.equal((await ec2.api.instancesTagged(A, R, 'kubernetes.io/cluster/')).length, 0);
   });
 });
