@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger.js';
 import { KubeClient } from '../kubeclient/client.js';
 import { SharedInformers } from '../kubeclient/shared-informers.js';
 import type { KubeTransport } from '../kubeclient/transport.js';
+import { leaderElected, type LeaderElected, type LeaderElectionSettings } from '../kubeclient/leader-election.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { DaemonSetController } from './daemonset/daemonset-controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
@@ -75,19 +76,63 @@ export interface StartControllersOptions {
   /** Names from CONTROLLERS to run (default: all). */
   only?: string[];
   serviceAccountConfig?: ServiceAccountControllerConfig;
+  /**
+   * Leader election over the Lease kube-system/kube-controller-manager (default: on, client-go's
+   * timings), so a second replica of the server stands by instead of double-acting; `false`
+   * runs the controllers unconditionally.
+   */
+  leaderElection?: LeaderElectionSettings | false;
 }
 
+/** kube-controller-manager's Lease (--leader-elect-resource-namespace/-name defaults). */
+export const CONTROLLER_MANAGER_LEASE = { namespace: 'kube-system', name: 'kube-controller-manager' };
+
 export interface RunningControllers {
-  /** Resolves once every controller's informers have listed. */
+  /** Resolves once every controller's informers have listed (with election: once leading, too). */
   synced(): Promise<void>;
+  /** The election, when the controllers run under one. */
+  readonly election?: LeaderElected;
   /** Stops every controller and waits for their workers to finish. */
   stop(): Promise<void>;
 }
 
-/** Starts the registered controllers; returns at once (they sync in the background). */
+/**
+ * Starts the registered controllers; returns at once (they sync in the background). Under leader
+ * election they start when this replica wins the Lease (at once when it is alone) and stop when
+ * it loses it, as kube-controller-manager's OnStartedLeading / OnStoppedLeading.
+ */
 export async function startControllers(opts: StartControllersOptions): Promise<RunningControllers> {
   const client = opts.informers?.client ?? new KubeClient(opts.transport);
   const informers = opts.informers ?? new SharedInformers(client, opts.clock, opts.log);
+  if (opts.leaderElection === false) return runControllers(opts, informers);
+  let first: (r: RunningControllers) => void = () => {};
+  const firstTerm = new Promise<RunningControllers>((resolve) => (first = resolve));
+  let current: RunningControllers | undefined;
+  const election = leaderElected({
+    informers,
+    lease: CONTROLLER_MANAGER_LEASE,
+    component: 'kube-controller-manager',
+    clock: opts.clock,
+    log: opts.log,
+    settings: opts.leaderElection,
+    run(termInformers) {
+      const r = (current = runControllers(opts, termInformers));
+      first(r);
+      return r;
+    },
+  });
+  return {
+    election,
+    async synced() {
+      await firstTerm;
+      await current?.synced();
+    },
+    stop: () => election.stop(),
+  };
+}
+
+function runControllers(opts: StartControllersOptions, informers: SharedInformers): RunningControllers {
+  const client = informers.client;
   const running: { name: string; c: Controller }[] = [];
   for (const def of CONTROLLERS) {
     if (opts.only && !opts.only.includes(def.name)) continue;
@@ -102,6 +147,7 @@ export async function startControllers(opts: StartControllersOptions): Promise<R
     },
     async stop() {
       await Promise.all(running.map((r) => r.c.stop()));
+      opts.log.info('controllers stopped');
     },
   };
 }
