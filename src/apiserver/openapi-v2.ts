@@ -2,7 +2,8 @@
  * OpenAPI v2 (`/openapi/v2`, Swagger 2.0 JSON): one document for everything served, derived from
  * the same per-group-version v3 documents (openapi.ts), as kube-apiserver publishes both from
  * one set of definitions. v3-only forms become their v2 spelling as upstream's v2 documents
- * write them: `#/definitions/` references, `IntOrString` as a string of format int-or-string,
+ * write them: `#/definitions/` references (a described `allOf` of one reference becomes the
+ * reference with its description beside it), `IntOrString` as a string of format int-or-string,
  * `Quantity` as a string, request bodies as `in: body` parameters, media types in
  * `consumes`/`produces`.
  *
@@ -25,6 +26,11 @@ export function toV2Schema(s: unknown): unknown {
   if (Array.isArray(s)) return s.map(toV2Schema);
   if (!s || typeof s !== 'object') return s;
   const o = s as Json;
+  if (Array.isArray(o.allOf) && o.allOf.length === 1) {
+    // v3's `{allOf: [{$ref}], description}` is v2's `{$ref, description}`.
+    const { allOf, ...rest } = o;
+    return toV2Schema({ ...rest, ...(allOf[0] as Json) });
+  }
   if (Array.isArray(o.oneOf)) {
     const { oneOf: _o, ...rest } = o;
     return toV2Schema({ type: 'string', ...rest });

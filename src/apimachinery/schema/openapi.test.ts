@@ -27,8 +27,22 @@ function unresolvedRefs(schemas: Record<string, OpenAPISchema>): string[] {
   return refs(schemas).filter((r) => !r.startsWith(PREFIX) || !(r.slice(PREFIX.length) in schemas));
 }
 
-const prop = (schema: OpenAPISchema | undefined, name: string): OpenAPISchema | undefined =>
-  (schema?.properties as Record<string, OpenAPISchema> | undefined)?.[name];
+/** `s` without its own description. */
+const undescribed = (s: OpenAPISchema | undefined): OpenAPISchema | undefined => {
+  if (!s) return s;
+  const { description: _d, ...rest } = s;
+  return rest;
+};
+
+/** A property's schema without its description (a described `allOf` of one `$ref` unwrapped). */
+const prop = (schema: OpenAPISchema | undefined, name: string): OpenAPISchema | undefined => {
+  const p = (schema?.properties as Record<string, OpenAPISchema> | undefined)?.[name];
+  if (!p) return p;
+  const { description: _d, ...rest } = p;
+  if (!Array.isArray(rest.allOf) || rest.allOf.length !== 1) return rest;
+  const { allOf, ...siblings } = rest;
+  return { ...(allOf[0] as OpenAPISchema), ...siblings };
+};
 
 describe('OpenAPI v3 schemas', () => {
   const apps = componentsForGroupVersion('apps', 'v1').schemas;
@@ -104,6 +118,23 @@ describe('OpenAPI v3 schemas', () => {
     assert.equal(prop(schemaFor('k8s.io.api.core.v1.PersistentVolumeSpec'), 'claimRef')?.['x-kubernetes-map-type'], 'granular');
   });
 
+  it('carries upstream descriptions: message-typed fields as a described allOf, as upstream v3 writes them', () => {
+    const pod = schemaFor('k8s.io.api.core.v1.Pod');
+    assert.match(String(pod?.description), /^Pod is a collection of containers that can run on a host/);
+    const spec = (pod?.properties as Record<string, OpenAPISchema>).spec;
+    assert.deepEqual(spec?.allOf, [{ $ref: `${PREFIX}io.k8s.api.core.v1.PodSpec` }]);
+    assert.match(String(spec?.description), /^Specification of the desired behavior of the pod/);
+    const containers = (schemaFor('k8s.io.api.core.v1.PodSpec')?.properties as Record<string, OpenAPISchema>).containers;
+    assert.match(String(containers?.description), /^List of containers belonging to the pod/);
+    assert.deepEqual(containers?.items, { $ref: `${PREFIX}io.k8s.api.core.v1.Container` });
+    // Upstream's line breaks are kept (kubectl explain wraps paragraphs itself).
+    const apparmor = (schemaFor('k8s.io.api.core.v1.AppArmorProfile')?.properties as Record<string, OpenAPISchema>).type;
+    assert.match(String(apparmor?.description), /Valid options are:\n  Localhost - /);
+    // Inlined fields are described under their parent (Volume.volumeSource.hostPath).
+    const hostPath = (schemaFor('k8s.io.api.core.v1.Volume')?.properties as Record<string, OpenAPISchema>).hostPath;
+    assert.match(String(hostPath?.description), /^hostPath represents a pre-existing file or directory/);
+  });
+
   it('writes scalar formats and special types like upstream v3', () => {
     const container = apps['io.k8s.api.core.v1.Container'];
     assert.deepEqual(prop(apps['io.k8s.api.apps.v1.DeploymentSpec'], 'replicas'), { type: 'integer', format: 'int32' });
@@ -113,15 +144,15 @@ describe('OpenAPI v3 schemas', () => {
       type: 'object',
       additionalProperties: { type: 'string', format: 'byte' },
     });
-    assert.deepEqual(apps['io.k8s.apimachinery.pkg.apis.meta.v1.Time'], { type: 'string', format: 'date-time' });
-    assert.deepEqual(schemaFor('k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime'), { type: 'string', format: 'date-time' });
-    assert.deepEqual(apps['io.k8s.apimachinery.pkg.util.intstr.IntOrString'], {
+    assert.deepEqual(undescribed(apps['io.k8s.apimachinery.pkg.apis.meta.v1.Time']), { type: 'string', format: 'date-time' });
+    assert.deepEqual(undescribed(schemaFor('k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime')), { type: 'string', format: 'date-time' });
+    assert.deepEqual(undescribed(apps['io.k8s.apimachinery.pkg.util.intstr.IntOrString']), {
       format: 'int-or-string',
       oneOf: [{ type: 'integer' }, { type: 'string' }],
     });
-    assert.deepEqual(apps['io.k8s.apimachinery.pkg.api.resource.Quantity'], { oneOf: [{ type: 'string' }, { type: 'number' }] });
-    assert.deepEqual(apps['io.k8s.apimachinery.pkg.runtime.RawExtension'], { type: 'object' });
-    assert.deepEqual(apps['io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1'], { type: 'object' });
+    assert.deepEqual(undescribed(apps['io.k8s.apimachinery.pkg.api.resource.Quantity']), { oneOf: [{ type: 'string' }, { type: 'number' }] });
+    assert.deepEqual(undescribed(apps['io.k8s.apimachinery.pkg.runtime.RawExtension']), { type: 'object' });
+    assert.deepEqual(undescribed(apps['io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1']), { type: 'object' });
     assert.deepEqual(prop(schemaFor('k8s.io.api.authentication.v1.UserInfo'), 'extra'), {
       type: 'object',
       additionalProperties: { type: 'array', items: { type: 'string' } },

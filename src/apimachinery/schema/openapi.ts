@@ -15,8 +15,13 @@
  * `Quantity` as `oneOf` string|number, `RawExtension`/`FieldsV1` as free-form objects,
  * `[]string` wrappers (`ExtraValue`, `Verbs`) inlined as string arrays.
  *
- * Not reproduced: descriptions, `default` values, and `required` beyond explicit
- * `+required` markers (upstream derives most from `omitempty`, which the proto lacks).
+ * Descriptions come from descriptions.ts (upstream's documentation text, loaded on first use);
+ * a message-typed field with a description is written as upstream's v3 writes it,
+ * `{"allOf": [{"$ref": ...}], "description": ...}`, so that `kubectl explain <kind>.<field>`
+ * prints the field's text and then its type's.
+ *
+ * Not reproduced: `default` values, and `required` beyond explicit `+required` markers
+ * (upstream derives most from `omitempty`, which the proto lacks).
  * Paths are built elsewhere; `componentsForGroupVersion` gives their `components`.
  */
 import {
@@ -28,6 +33,7 @@ import {
   META_V1,
   type FieldInfo,
 } from './types.js';
+import { fieldDescription, messageDescription } from './descriptions.js';
 
 /** A JSON Schema object as found in an OpenAPI v3 document. */
 export type OpenAPISchema = { [keyword: string]: unknown };
@@ -84,16 +90,25 @@ function valueSchema(type: string, scalar: boolean): OpenAPISchema {
   return refTo(type);
 }
 
-function propertySchema(f: FieldInfo): OpenAPISchema {
+function propertySchema(message: string, f: FieldInfo): OpenAPISchema {
   let s = valueSchema(f.type, f.scalar);
-  if (f.map) s = { type: 'object', additionalProperties: s };
-  else if (f.repeated) s = { type: 'array', items: s };
+  const description = fieldDescription(message, f.json);
+  if (description) s = s.$ref ? { allOf: [s], description } : { description, ...s };
+  if (f.map) s = { ...(description ? { description } : {}), type: 'object', additionalProperties: strip(s) };
+  else if (f.repeated) s = { ...(description ? { description } : {}), type: 'array', items: strip(s) };
   if (f.listType && f.repeated) s['x-kubernetes-list-type'] = f.listType;
   if (f.listType === 'map' && f.listMapKeys) s['x-kubernetes-list-map-keys'] = [...f.listMapKeys];
   if (f.mapType) s['x-kubernetes-map-type'] = f.mapType;
   if (f.patchMergeKey) s['x-kubernetes-patch-merge-key'] = f.patchMergeKey;
   if (f.patchStrategy) s['x-kubernetes-patch-strategy'] = f.patchStrategy;
   return s;
+}
+
+/** `s` without the field's description (moved to the list or map around it), `allOf` undone. */
+function strip(s: OpenAPISchema): OpenAPISchema {
+  const { description: _d, ...rest } = s;
+  const only = Array.isArray(rest.allOf) && rest.allOf.length === 1 && Object.keys(rest).length === 1 ? (rest.allOf[0] as OpenAPISchema) : undefined;
+  return only ?? rest;
 }
 
 function specialSchema(message: string): OpenAPISchema | undefined {
@@ -124,11 +139,12 @@ function specialSchema(message: string): OpenAPISchema | undefined {
 export function schemaFor(message: string): OpenAPISchema | undefined {
   const info = messageInfo(message);
   if (!info) return undefined;
+  const description = messageDescription(message);
   const special = specialSchema(message);
-  if (special) return special;
-  const schema: OpenAPISchema = {};
+  if (special) return description ? { description, ...special } : special;
+  const schema: OpenAPISchema = description ? { description } : {};
   const fields = [...fieldsOf(message)].sort((a, b) => (a.json < b.json ? -1 : a.json > b.json ? 1 : 0));
-  if (fields.length) schema.properties = Object.fromEntries(fields.map((f) => [f.json, propertySchema(f)]));
+  if (fields.length) schema.properties = Object.fromEntries(fields.map((f) => [f.json, propertySchema(message, f)]));
   const required = fields.filter((f) => f.required).map((f) => f.json);
   if (required.length) schema.required = required;
   schema.type = 'object';
