@@ -38,7 +38,7 @@ const KT = join(ROOT, 'node_modules/kubernetes-types');
 const CN = join(ROOT, 'node_modules/@kubernetes/client-node/dist/gen/models');
 
 const DECL_RE = /^export\s+(?:declare\s+)?(?:interface|class|type)\s+(\w+)/;
-const MEMBER_RE = /^\s*(?:'([^']+)'|"([^"]+)"|([\w$]+))\??\s*:/;
+const MEMBER_RE = /^\s*(?:readonly\s+)?(?:'([^']+)'|"([^"]+)"|([\w$]+))\??\s*:/;
 
 /** The text of a JSDoc block (`/** ... *\/`, one or several lines), leading `*` stripped. */
 function commentText(lines: readonly string[]): string {
