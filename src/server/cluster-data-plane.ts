@@ -14,6 +14,11 @@
  * within their PodDisruptionBudgets — and then the lifecycle action is completed (CONTINUE), also
  * when the drain timed out (`drainTimeoutMs`), as EKS lets a scale-in proceed. A node group's
  * labels and taints changed by UpdateNodegroupConfig are applied to its existing Nodes.
+ *
+ * A second replica of the server must not double-act, so the scheduler runs while its replica
+ * holds the Lease kube-system/kube-scheduler (as kube-scheduler does) and everything else here —
+ * kubelets, instance sync, drains, load balancers, add-ons — while it holds
+ * kube-system/eksplane-data-plane; losing a Lease stops that work until it is won again.
  */
 import type { UserInfo } from '../apiserver/endpoints/types.js';
 import type { ApiServer } from '../apiserver/api-server.js';
@@ -31,6 +36,7 @@ import { Drainer } from '../dataplane/drain/drainer.js';
 import { KubeletFleet } from '../dataplane/kubelet/fleet.js';
 import { AwsLoadBalancerController, ServiceLoadBalancerController } from '../dataplane/service-lb/index.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../kubeclient/errors.js';
+import { leaderElected, type LeaderElected, type LeaderElectionSettings } from '../kubeclient/leader-election.js';
 import type { SharedInformers } from '../kubeclient/shared-informers.js';
 import type { KubeObject } from '../kubeclient/types.js';
 import type { Clock } from '../lib/clock.js';
@@ -66,6 +72,23 @@ export interface ClusterDataPlaneOptions {
   mapIdentity: (id: EksIdentity) => Promise<UserInfo | undefined>;
   clock: Clock;
   log: Logger;
+  /** Leader election for the scheduler and the rest of the data plane (default on; false: always run). */
+  leaderElection?: LeaderElectionSettings | false;
+}
+
+/** kube-scheduler's Lease (--leader-elect-resource-name default). */
+export const SCHEDULER_LEASE = { namespace: 'kube-system', name: 'kube-scheduler' };
+/** The Lease of the kubelet fleet, instance sync, drains and load balancers (ours). */
+export const DATA_PLANE_LEASE = { namespace: 'kube-system', name: 'eksplane-data-plane' };
+
+/** What the data-plane Lease guards for one term. */
+interface Term {
+  informers: SharedInformers;
+  fleet: KubeletFleet;
+  serviceLb: ServiceLoadBalancerController;
+  awsLbc: AwsLoadBalancerController;
+  drainer: Drainer;
+  drains: AbortController;
 }
 
 const RUNNING = 'running';
@@ -79,32 +102,25 @@ interface Known {
 }
 
 export class ClusterDataPlane {
-  private readonly scheduler: Scheduler;
-  /** Services of type LoadBalancer: the in-tree AWS cloud provider and the AWS Load Balancer Controller (for service.k8s.aws/nlb). */
-  private readonly serviceLb: ServiceLoadBalancerController;
-  private readonly awsLbc: AwsLoadBalancerController;
   private readonly cniConfig: CniConfigWatcher;
-  private readonly fleet: KubeletFleet;
   private readonly network: VpcCni;
+  /** The scheduler's election and the data plane's (or, without election, their work run directly). */
+  private readonly elections: { stop(): Promise<void> }[] = [];
+  /** The data plane's work while this replica holds its Lease. */
+  private term: Term | undefined;
   private readonly known = new Map<string, Known>();
   private readonly subnets = new Map<string, SubnetInfo>();
   /** Instance id → the role its kubelet speaks as (the node group's node role). */
   private readonly roles = new Map<string, string>();
   /** Node roles already mapped in aws-auth by this process. */
   private readonly mappedRoles = new Set<string>();
-  private readonly drainer: Drainer;
   /** Instances whose drain has started (each is drained once), with the drain in flight. */
   private readonly draining = new Map<string, Promise<void>>();
-  private readonly drains = new AbortController();
   private cancel: (() => void) | undefined;
   private syncing: Promise<void> | undefined;
-  private stopped = false;
 
   constructor(private readonly opts: ClusterDataPlaneOptions) {
     const { informers, clock, log, cluster, deps } = opts;
-    this.scheduler = new Scheduler({ client: informers.client, informers, clock, log: log.child({ controller: 'scheduler' }) });
-    this.serviceLb = new ServiceLoadBalancerController({ client: informers.client, informers, clock, log: log.child({ controller: 'service-controller' }), region: cluster.region });
-    this.awsLbc = new AwsLoadBalancerController({ client: informers.client, informers, clock, log: log.child({ controller: 'aws-load-balancer-controller' }), region: cluster.region, clusterName: cluster.name });
     this.cniConfig = new CniConfigWatcher({ informers, log });
     const nodes = informers.informer({ resource: { group: '', version: 'v1', resource: 'nodes' } });
     const network = (this.network = new VpcCni({
@@ -117,46 +133,87 @@ export class ClusterDataPlane {
         return n && { labels: n.metadata?.labels ?? {}, annotations: n.metadata?.annotations ?? {} };
       },
     }));
-    this.fleet = new KubeletFleet({
-      informers,
-      clock,
-      log: log.child({ controller: 'kubelet' }),
-      network,
-      transportFor: (m) => inProcessTransport(opts.api, () => this.nodeUser(m)),
-    });
-    this.drainer = new Drainer({ client: informers.client, clock, log: log.child({ controller: 'nodegroup-drain' }) });
   }
 
-  /** Starts everything; add-ons are applied in the background (idempotently). */
+  /**
+   * Starts the CNI config watcher and elects: the scheduler and the rest start as their Leases
+   * are won (at once for a lone replica). Add-ons are applied in the background (idempotently).
+   */
   start(): void {
-    this.scheduler.start();
-    this.serviceLb.start();
-    this.awsLbc.start();
+    const { informers, clock, log } = this.opts;
     this.cniConfig.start();
-    this.fleet.start();
+    const startScheduler = (inf: SharedInformers) => {
+      const s = new Scheduler({ client: inf.client, informers: inf, clock, log: log.child({ controller: 'scheduler' }) });
+      s.start();
+      return s;
+    };
+    const startDataPlane = (inf: SharedInformers) => {
+      this.beginTerm(inf);
+      return { stop: () => this.endTerm() };
+    };
+    const settings = this.opts.leaderElection;
+    if (settings === false) {
+      this.elections.push(startScheduler(informers), startDataPlane(informers));
+      return;
+    }
+    this.elections.push(
+      leaderElected({ informers, lease: SCHEDULER_LEASE, component: 'default-scheduler', clock, log, settings, run: startScheduler }),
+      leaderElected({ informers, lease: DATA_PLANE_LEASE, component: 'eksplane-data-plane', clock, log, settings, run: startDataPlane }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.elections.splice(0).map((e) => e.stop()));
+    await this.cniConfig.stop();
+  }
+
+  /** The pod logs of a kubelet of this cluster (the API server's pods/log); none on a standby replica. */
+  get podLogs(): KubeletFleet['podLogs'] {
+    return (namespace, name, container, o) => {
+      const fleet = this.term?.fleet;
+      if (fleet) return fleet.podLogs(namespace, name, container, o);
+      const node = this.opts.informers.informer<KubeObject & { spec?: { nodeName?: string } }>({ resource: { group: '', version: 'v1', resource: 'pods' } }).get(namespace, name)?.spec?.nodeName ?? '';
+      return { ok: false, code: 500, reason: 'InternalError', message: `Get "https://${node}:10250/containerLogs/${namespace}/${name}/${container}": dial tcp: connect: connection refused` };
+    };
+  }
+
+  /** A data-plane term: kubelets, load balancers, add-ons and the instance sync, over the term's informers. */
+  private beginTerm(informers: SharedInformers): void {
+    const { clock, log, cluster, api } = this.opts;
+    const client = informers.client;
+    const term: Term = (this.term = {
+      informers,
+      fleet: new KubeletFleet({ informers, clock, log: log.child({ controller: 'kubelet' }), network: this.network, transportFor: (m) => inProcessTransport(api, () => this.nodeUser(m)) }),
+      serviceLb: new ServiceLoadBalancerController({ client, informers, clock, log: log.child({ controller: 'service-controller' }), region: cluster.region }),
+      awsLbc: new AwsLoadBalancerController({ client, informers, clock, log: log.child({ controller: 'aws-load-balancer-controller' }), region: cluster.region, clusterName: cluster.name }),
+      drainer: new Drainer({ client, clock, log: log.child({ controller: 'nodegroup-drain' }) }),
+      drains: new AbortController(),
+    });
+    term.serviceLb.start();
+    term.awsLbc.start();
+    term.fleet.start();
     // EKS installs these once; a failure is logged, never a reason for the cluster not to come up.
-    void (async () => applyAddons(this.opts.informers.client, eksDefaultAddons({ region: this.opts.cluster.region, kubernetesVersion: this.opts.cluster.version, serviceIpv4Cidr: SERVICE_CIDR, endpoint: this.opts.cluster.endpoint, clusterName: this.opts.cluster.name })))().catch((err: unknown) =>
-      this.opts.log.warn({ err }, 'default add-ons not applied'),
+    void (async () => applyAddons(client, eksDefaultAddons({ region: cluster.region, kubernetesVersion: cluster.version, serviceIpv4Cidr: SERVICE_CIDR, endpoint: cluster.endpoint, clusterName: cluster.name })))().catch((err: unknown) =>
+      log.warn({ err }, 'default add-ons not applied'),
     );
     this.schedule(0);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  /** Ends the term: no more syncs, drains abandoned, kubelets and load balancers stopped; machines are re-adopted next term. */
+  private async endTerm(): Promise<void> {
+    const term = this.term;
+    if (!term) return;
+    this.term = undefined;
     this.cancel?.();
-    this.drains.abort();
+    term.drains.abort();
     await this.syncing;
     await Promise.all(this.draining.values());
-    await this.fleet.stop();
-    await this.cniConfig.stop();
-    await this.scheduler.stop();
-    await this.awsLbc.stop();
-    await this.serviceLb.stop();
-  }
-
-  /** The pod logs of a kubelet of this cluster (the API server's pods/log). */
-  get podLogs(): KubeletFleet['podLogs'] {
-    return this.fleet.podLogs.bind(this.fleet);
+    this.draining.clear();
+    this.known.clear();
+    this.roles.clear();
+    await term.fleet.stop();
+    await term.awsLbc.stop();
+    await term.serviceLb.stop();
   }
 
   /** A node group's Ready nodes and its instances whose kubelets the cluster refused. */
@@ -166,7 +223,7 @@ export class ClusterDataPlane {
     const nodes = this.opts.informers.informer({ resource: { group: '', version: 'v1', resource: 'nodes' } });
     for (const [id, k] of this.known) {
       if (k.nodegroup !== nodegroupName) continue;
-      const state = this.fleet.machineState(id);
+      const state = this.term?.fleet.machineState(id);
       if (state?.phase === 'join-failed') failedToJoin.push(id);
       const node = nodes.get(undefined, k.machine.nodeName) as KubeObject & { status?: { conditions?: { type: string; status: string }[] } } | undefined;
       if (node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready++;
@@ -181,16 +238,19 @@ export class ClusterDataPlane {
   }
 
   private schedule(ms: number): void {
-    if (this.stopped) return;
+    const term = this.term;
+    if (!term) return;
     this.cancel = this.opts.clock.setTimer(ms, () => {
-      this.syncing = this.sync()
+      this.syncing = this.sync(term)
         .catch((err) => this.opts.log.warn({ err }, 'instance sync failed'))
-        .finally(() => this.schedule(this.opts.deps.syncMs ?? 1000));
+        .finally(() => {
+          if (this.term === term) this.schedule(this.opts.deps.syncMs ?? 1000);
+        });
     });
   }
 
   /** One pass: kubelets for new running instances, none for instances that stopped running. */
-  private async sync(): Promise<void> {
+  private async sync(term: Term): Promise<void> {
     const { account, region, name } = this.opts.cluster;
     const instances = await this.opts.deps.instances.of(account, region, name);
     const running = new Map<string, InstanceInfo>();
@@ -200,7 +260,7 @@ export class ClusterDataPlane {
       this.known.delete(id);
       this.roles.delete(id);
       this.draining.delete(id);
-      this.fleet.removeMachine(id);
+      term.fleet.removeMachine(id);
       await this.network.detachMachine(k.machine);
       const inst = instances.find((i) => i.instanceId === id);
       if (!inst || inst.state === 'terminated' || inst.state === 'shutting-down') await this.deleteNode(k.machine.nodeName);
@@ -225,9 +285,9 @@ export class ClusterDataPlane {
         await this.mapNodeRole(ng.nodeRole);
       }
       this.known.set(id, { machine, nodegroup: ngName });
-      this.fleet.addMachine(machine);
+      term.fleet.addMachine(machine);
     }
-    for (const ng of nodegroups.values()) if (ng?.asgCreated) await this.drainWaiting(ng);
+    for (const ng of nodegroups.values()) if (ng?.asgCreated) await this.drainWaiting(term, ng);
   }
 
   /**
@@ -236,7 +296,7 @@ export class ClusterDataPlane {
    * instance without a node (no kubelet) is let go at once; a failed completion is tried again
    * next sync.
    */
-  private async drainWaiting(ng: NodegroupRecord): Promise<void> {
+  private async drainWaiting(term: Term, ng: NodegroupRecord): Promise<void> {
     const { autoscaling, drainTimeoutMs } = this.opts.deps;
     if (!autoscaling) return;
     const { account, region } = this.opts.cluster;
@@ -247,8 +307,8 @@ export class ClusterDataPlane {
       const node = this.known.get(id)?.machine.nodeName;
       const log = this.opts.log.child({ nodegroup: ng.nodegroupName, instance: id, node });
       const run = (async () => {
-        if (node) await this.drainer.drain(node, { timeoutMs: drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS, signal: this.drains.signal });
-        if (this.drains.signal.aborted) return;
+        if (node) await term.drainer.drain(node, { timeoutMs: drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS, signal: term.drains.signal });
+        if (term.drains.signal.aborted) return;
         await autoscaling.completeLifecycleAction(account, region, { groupName: ng.asgName, hookName: TERMINATE_HOOK.name, instanceId: id, result: 'CONTINUE' });
         log.info('node drained; instance let go');
       })().catch((err: unknown) => {
