@@ -7,7 +7,7 @@
  */
 import { ApiServer } from '../apiserver/api-server.js';
 import { builtinIndexes, builtinResources } from '../apiserver/registry/builtin.js';
-import type { ApiStream, UserInfo } from '../apiserver/endpoints/types.js';
+import { isListBody, type ApiListBody, type ApiStream, type UserInfo } from '../apiserver/endpoints/types.js';
 import { KubeApiError } from '../kubeclient/errors.js';
 import { encodeBody, parseBody, watchLineParser, type KubeTransport } from '../kubeclient/transport.js';
 import { realClock, type Clock } from '../lib/clock.js';
@@ -27,6 +27,27 @@ function header(v: string | string[] | undefined): string | undefined {
 
 function bodyText(b: string | Buffer): string {
   return typeof b === 'string' ? b : b.toString('utf8');
+}
+
+/** Items parsed between two yields to the event loop, so a long list does not stall HTTP clients. */
+const PARSE_BATCH = 1000;
+
+/**
+ * A collection answer as the client's parsed list, without ever building (or parsing) the whole
+ * body as one string: the envelope is parsed alone and each item from its own cached JSON.
+ * Every item is a fresh object the caller owns — an informer keeps and may index it, and nothing
+ * it does can reach the API server's cache (sharing the cache's parsed objects would save the
+ * parse but let any controller's mutation corrupt what the server serves).
+ */
+async function parseList(b: ApiListBody): Promise<unknown> {
+  const list = JSON.parse(b.head + b.tail) as { items: unknown[] };
+  const items: unknown[] = new Array(b.items.length);
+  for (let i = 0; i < b.items.length; i++) {
+    if (i > 0 && i % PARSE_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+    items[i] = JSON.parse(b.items[i]!);
+  }
+  list.items = items;
+  return list;
 }
 
 /**
@@ -57,7 +78,9 @@ export function inProcessTransport(api: ApiServer, who: InProcessUser = CONTROLL
         body: data,
         user,
         signal: idle,
+        listParts: true,
       });
+      if (isListBody(res.body)) return { status: res.status, body: await parseList(res.body) };
       if (isStream(res.body)) throw new Error(`${r.method} ${r.path} answered with a stream`);
       return { status: res.status, body: parseBody(bodyText(res.body), header(res.headers['content-type'])) };
     },
@@ -74,6 +97,7 @@ export function inProcessTransport(api: ApiServer, who: InProcessUser = CONTROLL
         user,
         signal,
       });
+      if (isListBody(res.body)) throw new Error(`watch ${path} answered with a list`);
       if (!isStream(res.body)) throw KubeApiError.from(res.status, parseBody(bodyText(res.body), header(res.headers['content-type'])));
       if (res.status !== 200) throw KubeApiError.from(res.status, undefined);
       const feed = watchLineParser(onEvent);

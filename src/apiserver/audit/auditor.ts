@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import type { Authorizer } from '../auth/types.js';
 import { parseRequestInfo } from '../endpoints/request-info.js';
-import type { ApiRequest, ApiResponse, ApiStream } from '../endpoints/types.js';
+import { isListBody, listBodyText, type ApiRequest, type ApiResponse, type ApiStream } from '../endpoints/types.js';
 import { evaluateAuditPolicy, type AuditLevel, type AuditPolicy, type AuditStage } from './policy.js';
 
 /** One audit.k8s.io/v1 Event. */
@@ -138,6 +138,11 @@ export class Auditor {
       };
       if (typeof res.body === 'string' || Buffer.isBuffer(res.body)) {
         emit('ResponseComplete', done(res.body));
+        return res;
+      }
+      if (isListBody(res.body)) {
+        // A complete collection in parts: joined only when the policy records response bodies.
+        emit('ResponseComplete', done(decision.level === 'RequestResponse' ? listBodyText(res.body) : undefined));
         return res;
       }
       emit('ResponseStarted', done());

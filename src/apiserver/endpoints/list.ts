@@ -9,6 +9,7 @@ import { CacheEntry } from '../cache/entry.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import { groupVersion, type ResourceDef } from '../registry/resource.js';
 import type { Filter } from './filter.js';
+import type { ApiListBody } from './types.js';
 
 export interface ListResult {
   entries: CacheEntry[];
@@ -165,11 +166,18 @@ async function waitForRevision(waitFor: (rev: number) => Promise<void>, rv: numb
     });
 }
 
-/** The JSON of a list response, built by concatenating the cached items' JSON. */
-export function listJson(def: ResourceDef, r: ListResult): string {
+/**
+ * A list response in parts: the list's envelope around the cached items' served JSON, which is
+ * shared with the cache, not copied (see ApiListBody).
+ */
+export function listBody(def: ResourceDef, r: ListResult): ApiListBody {
   const meta: Record<string, unknown> = { resourceVersion: String(r.resourceVersion) };
   if (r.continue) meta.continue = r.continue;
   if (r.remainingItemCount !== undefined) meta.remainingItemCount = r.remainingItemCount;
-  const items = r.entries.map((e) => e.json).join(',');
-  return `{"kind":"${def.kind}List","apiVersion":"${groupVersion(def)}","metadata":${JSON.stringify(meta)},"items":[${items}]}`;
+  return {
+    contentType: 'application/json',
+    head: `{"kind":"${def.kind}List","apiVersion":"${groupVersion(def)}","metadata":${JSON.stringify(meta)},"items":[`,
+    items: r.entries.map((e) => e.json),
+    tail: ']}',
+  };
 }

@@ -17,10 +17,10 @@ import { decodeBody, decodeObject, mediaType, negotiate } from './codec.js';
 import { fieldValidationMode, validateFields, warningHeaders } from './field-validation.js';
 import { compileFilter } from './filter.js';
 import { fieldManager, type FieldManager } from './managed-fields.js';
-import { listEntries, listJson } from './list.js';
+import { listBody, listEntries } from './list.js';
 import type { RequestInfo } from './request-info.js';
-import { table, tableRow, type IncludeObject } from './table.js';
-import type { ApiRequest, ApiResponse, UserInfo } from './types.js';
+import { table, tableBody, tableRow, type IncludeObject } from './table.js';
+import { listBodyText, type ApiListBody, type ApiRequest, type ApiResponse, type UserInfo } from './types.js';
 import { convertingWatch } from '../registry/converting-watch.js';
 import { openWatch } from './watch.js';
 
@@ -77,12 +77,13 @@ async function serveVerb(env: HandlerEnv, gs: GenericStore, info: RequestInfo, r
       }
       const listed = await listEntries(gs, env.store, (rev) => env.cache.waitFor(rev), () => env.cache.revision, ns, filter, req.query);
       const r = { ...listed, entries: await gs.viewAll(listed.entries) };
+      let body: ApiListBody;
       if (rep === 'table') {
         const now = env.clock.now();
         const include = includeObject(req.query);
-        return json(200, table(def, r.entries.map((e) => tableRow(def, e.obj, now, include)), { resourceVersion: String(r.resourceVersion), continue: r.continue, remainingItemCount: r.remainingItemCount }));
-      }
-      return json(200, listJson(def, r));
+        body = tableBody(def, r.entries.map((e) => tableRow(def, e.obj, now, include)), { resourceVersion: String(r.resourceVersion), continue: r.continue, remainingItemCount: r.remainingItemCount });
+      } else body = listBody(def, r);
+      return { status: 200, headers: { 'content-type': body.contentType }, body: req.listParts ? body : listBodyText(body) };
     }
     case 'create': {
       const action = info.name && sub ? def.strategy.subresourceActions?.[sub] : undefined;

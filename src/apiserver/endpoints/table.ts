@@ -3,6 +3,7 @@
  * Age — as upstream's printers and the TableConvertor of custom resources.
  */
 import type { KObject, PrinterColumn, ResourceDef } from '../registry/resource.js';
+import type { ApiListBody } from './types.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -58,6 +59,16 @@ export function table(def: ResourceDef, rows: TableRow[], meta: { resourceVersio
     columnDefinitions: columnDefinitions(def),
     rows,
   };
+}
+
+/**
+ * The same Table in parts (see ApiListBody): the envelope and column definitions, then one
+ * JSON string per row, so a Table of 100k pods is never one string.
+ */
+export function tableBody(def: ResourceDef, rows: readonly TableRow[], meta: { resourceVersion?: string; continue?: string; remainingItemCount?: number }): ApiListBody {
+  const empty = JSON.stringify(table(def, [], meta));
+  // `rows` is the last field: the envelope ends with `[]}`.
+  return { contentType: 'application/json', head: empty.slice(0, -2), items: rows.map((r) => JSON.stringify(r)), tail: ']}' };
 }
 
 function columnDefinitions(def: ResourceDef): object[] {

@@ -12,7 +12,7 @@ import type { Logger } from '../../lib/logger.js';
 import { unauthorized, tooLarge } from '../../apimachinery/errors.js';
 import type { ApiServer } from '../api-server.js';
 import { MAX_BODY_BYTES } from '../endpoints/codec.js';
-import type { ApiRequest, ApiResponse, UserInfo } from '../endpoints/types.js';
+import { isListBody, type ApiListBody, type ApiRequest, type ApiResponse, type UserInfo } from '../endpoints/types.js';
 
 export interface TlsMaterial {
   certPem: string;
@@ -28,6 +28,10 @@ const MAX_PENDING_BYTES = 32 * 1024 * 1024;
 const SLICE_CHARS = 1 << 20;
 /** How many slices of a large body may wait on the socket (see writeSliced). */
 const SLICES_IN_FLIGHT = 16;
+/** A list in parts is UTF-8 encoded into Buffers of about this size, each one HTTP chunk. */
+const LIST_BATCH_BYTES = 1 << 20;
+/** A list waits for the socket to drain once this much is queued on it. */
+const LIST_PENDING_BYTES = 8 * 1024 * 1024;
 /** Stream chunks at least this long are UTF-8 encoded once per tick, however many streams get them. */
 const SHARED_CHUNK_CHARS = 512;
 
@@ -37,8 +41,11 @@ export interface HttpsServerOptions {
   log: Logger;
   /** Extra authenticators (bearer tokens …), tried when there is no valid client certificate. */
   authenticate?: (req: IncomingMessage) => Promise<UserInfo | undefined>;
-  /** Paths served to anyone before authentication (the OIDC discovery documents). */
-  publicHandler?: (method: string, path: string) => ApiResponse | undefined;
+  /**
+   * Paths served to anyone before authentication (the OIDC discovery documents); a promise when
+   * the answer is not ready yet (a signing key made on first use).
+   */
+  publicHandler?: (method: string, path: string) => ApiResponse | Promise<ApiResponse | undefined> | undefined;
 }
 
 export function createHttpsServer(opts: HttpsServerOptions): https.Server {
@@ -62,7 +69,8 @@ async function serve(opts: HttpsServerOptions, req: IncomingMessage, res: Server
   // 'close' follows every response; only one that did not finish means the client went away
   // (aborting after each normal response would build a DOMException per request).
   res.on('close', () => res.writableFinished || abort.abort());
-  const open = opts.publicHandler?.(req.method ?? 'GET', url.pathname);
+  const pending = opts.publicHandler?.(req.method ?? 'GET', url.pathname);
+  const open = pending instanceof Promise ? await pending : pending;
   if (open) {
     drain(req);
     return write(res, open);
@@ -85,6 +93,7 @@ async function serve(opts: HttpsServerOptions, req: IncomingMessage, res: Server
     body,
     user: user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] },
     signal: abort.signal,
+    listParts: true,
   };
   const out = await opts.api.handle(apiReq);
   await write(res, out, abort.signal);
@@ -132,6 +141,7 @@ function drain(req: IncomingMessage): void {
 
 async function write(res: ServerResponse, out: ApiResponse, signal?: AbortSignal): Promise<void> {
   const { body } = out;
+  if (isListBody(body)) return writeList(res, out.status, out.headers, body);
   if (typeof body === 'string' && body.length > SLICE_CHARS) return writeSliced(res, out.status, out.headers, body);
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(body) });
@@ -178,6 +188,64 @@ async function writeSliced(res: ServerResponse, status: number, headers: Record<
     if (inFlight.length >= SLICES_IN_FLIGHT) await inFlight.shift();
   }
   if (!res.destroyed) res.end();
+}
+
+/**
+ * Streams a collection in parts (an unpaged list of 100k pods, a Table): the cached items' JSON is
+ * UTF-8 encoded straight into ~1 MiB Buffers, each written as one chunk, and no string of the
+ * whole body is ever built (as kube-apiserver's streaming list encoding, KEP-5116). Writing waits
+ * for the socket to drain whenever LIST_PENDING_BYTES are queued, so a slow reader holds at most
+ * that much encrypted output, and yields to the event loop between batches, so other requests
+ * (and watch fan-out) are served while a large list is being written.
+ */
+async function writeList(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: ApiListBody): Promise<void> {
+  res.writeHead(status, { ...headers, 'content-type': body.contentType, 'transfer-encoding': 'chunked' });
+  let buf = Buffer.allocUnsafe(LIST_BATCH_BYTES);
+  let at = 0;
+  const flush = async (): Promise<void> => {
+    if (at > 0) res.write(buf.subarray(0, at));
+    buf = Buffer.allocUnsafe(LIST_BATCH_BYTES);
+    at = 0;
+    if (res.writableLength >= LIST_PENDING_BYTES) await drained(res);
+    else await new Promise((resolve) => setImmediate(resolve));
+  };
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: a string of n units always fits in 3n bytes.
+  // The per-item path stays synchronous; only a full batch awaits.
+  const put = (s: string, sep: boolean): void => {
+    if (sep) buf[at++] = 0x2c; // ','
+    if (at + s.length * 3 <= buf.length) at += buf.write(s, at);
+    else {
+      // An item larger than a batch goes out on its own.
+      if (at > 0) res.write(buf.subarray(0, at));
+      res.write(s);
+      buf = Buffer.allocUnsafe(LIST_BATCH_BYTES);
+      at = 0;
+    }
+  };
+  put(body.head, false);
+  const { items } = body;
+  for (let i = 0; i < items.length && !res.destroyed; i++) {
+    const s = items[i]!;
+    if (at + 1 + s.length * 3 > buf.length) await flush();
+    put(s, i > 0);
+  }
+  if (at + body.tail.length * 3 > buf.length) await flush();
+  put(body.tail, false);
+  if (!res.destroyed) res.end(buf.subarray(0, at));
+}
+
+/** Resolves once the response's queued bytes have been flushed to the socket, or it closed. */
+function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** One HTTP/1.1 chunk: size in hex, CRLF, the UTF-8 bytes, CRLF. */
