@@ -87,6 +87,21 @@ describe('CustomResourceDefinition validation', () => {
     ]);
   });
 
+  it('a rule that does not type-check against the schema is rejected as cel-go does', () => {
+    const rule = (r: string) => createErrors(customResourceDefinitions, crd((c) => (spec(c)['x-kubernetes-validations'] = [{ rule: r }])));
+    const value = (r: string) => `apiextensions.ValidationRule{Rule:${JSON.stringify(r)}, Message:"", MessageExpression:"", Reason:(*apiextensions.FieldValueErrorReason)(nil), FieldPath:"", OptionalOldSelf:(*bool)(nil)}`;
+    const at = 'spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule: Invalid value: ';
+    assert.deepEqual(rule('self.nosuchfield > 0'), [
+      `${at}${value('self.nosuchfield > 0')}: compilation failed: ERROR: <input>:1:5: undefined field 'nosuchfield'\n | self.nosuchfield > 0\n | ....^`,
+    ]);
+    assert.deepEqual(rule("self.replicas + 'a' > 0"), [
+      `${at}${value("self.replicas + 'a' > 0")}: compilation failed: ERROR: <input>:1:15: found no matching overload for '_+_' applied to '(int, string)'\n | self.replicas + 'a' > 0\n | ..............^`,
+    ]);
+    assert.match(rule("self.replicas + 'a'")[0]!, /compilation failed: ERROR: <input>:1:15: found no matching overload for '_\+_' applied to '\(int, string\)'/);
+    // Valid rules over the schema's fields, and comparisons of whole objects, pass.
+    assert.deepEqual(rule('self.replicas >= 0 && self.cronSpec.size() > 0 && self == oldSelf'), []);
+  });
+
   it('oldSelf only where values correlate; group and plural are immutable', () => {
     const errs = createErrors(
       customResourceDefinitions,

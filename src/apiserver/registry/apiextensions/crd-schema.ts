@@ -8,6 +8,7 @@
  */
 import type { FieldError } from '../../../apimachinery/errors.js';
 import { compileRule } from '../../../apimachinery/crd/cel.js';
+import { typeCheckRule } from '../../../apimachinery/crd/cel-typecheck.js';
 import { child, forbidden, goJSON, GoLiteral, goStrings, goValidationRule, index, invalid, key, notSupported, required } from '../../../apimachinery/crd/field-errors.js';
 import { validFieldPath } from '../../../apimachinery/crd/field-path.js';
 import { pruneCustomObject } from '../../../apimachinery/crd/prune.js';
@@ -208,12 +209,17 @@ function ruleChecks(s: JSONSchemaProps, p: string): FieldError[] {
   return errs;
 }
 
-function celChecks(s: JSONSchemaProps, p: string, ssv: Ssv): FieldError[] {
+function celChecks(s: JSONSchemaProps, p: string, ssv: Ssv, isRoot: boolean): FieldError[] {
   const errs: FieldError[] = [];
+  let structural: Structural | undefined;
   (s['x-kubernetes-validations'] ?? []).forEach((r, i) => {
     const rp = index(`${p}.x-kubernetes-validations`, i);
     const c = compileRule(r);
-    if (c.error) errs.push(invalid(`${rp}.rule`, goValidationRule(r), c.error));
+    // A rule that parses is checked against the node's schema (field names, operand types) first, as cel-go's checker
+    // reports those before the result type.
+    const typeError = r.rule?.trim() ? typeCheckRule(r.rule, (structural ??= newStructural(s)), isRoot) : undefined;
+    if (typeError) errs.push(invalid(`${rp}.rule`, goValidationRule(r), `compilation failed: ${typeError}`));
+    else if (c.error) errs.push(invalid(`${rp}.rule`, goValidationRule(r), c.error));
     if (c.messageError) errs.push(invalid(`${rp}.messageExpression`, goValidationRule(r), c.messageError));
     if (c.usesOldSelf && ssv.forbidOldSelf !== undefined) errs.push(invalid(`${rp}.rule`, r.rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${ssv.forbidOldSelf}`));
     else if (!c.usesOldSelf && r.optionalOldSelf !== undefined) errs.push(invalid(`${rp}.optionalOldSelf`, r.optionalOldSelf, 'may not be set if oldSelf is not used in rule'));
@@ -252,6 +258,6 @@ function openAPISchema(s: JSONSchemaProps, p: string, ssv: Ssv, isRoot: boolean,
     else add(openAPISchema(s.items, `${p}.items`, sub, false, cel));
   }
   out.schema.push(...typeExtensionChecks(s, p), ...ruleChecks(s, p));
-  if (out.schema.length === 0 && cel) out.cel.push(...celChecks(s, p, ssv));
+  if (out.schema.length === 0 && cel) out.cel.push(...celChecks(s, p, ssv, isRoot));
   return out;
 }
