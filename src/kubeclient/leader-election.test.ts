@@ -5,7 +5,8 @@ import { ManualClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
 import { startInProcessCluster, type InProcessCluster } from '../server/in-process-transport.js';
 import { KubeClient } from './client.js';
-import { LeaderElector, leaderIdentity, type LeaderElectionConfig } from './leader-election.js';
+import { InformerTerms, LeaderElector, leaderIdentity, type LeaderElectionConfig } from './leader-election.js';
+import { SharedInformers } from './shared-informers.js';
 import { eventually } from './testing.js';
 import type { KubeObject } from './types.js';
 
@@ -164,6 +165,34 @@ test('two electors racing to create the Lease: one create wins, the other loses 
   const b = elector('host-b_2');
   a.elector.start();
   b.elector.start();
+  await eventually(() => a.leading || b.leading);
   await settle();
   assert.equal(Number(a.leading) + Number(b.leading), 1);
+});
+
+test('informer terms: the handlers of a stopped term go quiet and the shared informer keeps serving the next term', async () => {
+  const base = new SharedInformers(client, clock, silentLogger());
+  const terms = new InformerTerms(base, clock, silentLogger());
+  const cms = { group: '', version: 'v1', resource: 'configmaps', namespace: 'default' };
+  const seen1: string[] = [];
+  const t1 = terms.begin();
+  const inf1 = t1.informers.informer({ resource: cms });
+  inf1.addEventHandler({ onAdd: (o) => seen1.push(o.metadata?.name ?? '') });
+  inf1.start();
+  assert.equal(await inf1.waitForSync(), true);
+  await client.create(cms, { metadata: { name: 'one' } });
+  await eventually(() => seen1.includes('one'));
+  // The term's component stops its informer and the term ends.
+  await inf1.stop();
+  t1.end();
+  await client.create(cms, { metadata: { name: 'two' } });
+  const seen2: string[] = [];
+  const t2 = terms.begin();
+  const inf2 = t2.informers.informer({ resource: cms });
+  inf2.addEventHandler({ onAdd: (o) => seen2.push(o.metadata?.name ?? '') });
+  inf2.start();
+  await eventually(() => seen2.includes('two') && seen2.includes('one'));
+  assert.deepEqual(seen1, ['one'], 'the ended term heard nothing more');
+  await inf2.stop();
+  await terms.close();
 });

@@ -136,8 +136,8 @@ export class LeaderElector {
     this.stopped = true;
     this.cancelTimer?.();
     await this.inFlight;
-    if (!this.term) return;
     await this.endTerm();
+    // Also a Lease won by a try that was in flight when stop was called.
     if (this.cfg.releaseOnCancel ?? true) await this.release();
   }
 
