@@ -36,7 +36,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { createCA, issueServerCert, type CertKeyPair } from '../lib/pki.js';
 import type { Store } from '../store/types.js';
-import { createSigningKey } from '../apiserver/serviceaccount/index.js';
+import { LazySigningKey } from '../apiserver/serviceaccount/index.js';
 import { auditLogPath, ClusterAuditLog, loadAuditPolicy } from './audit-log.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { ClusterSettings } from './cluster-settings.js';
@@ -58,7 +58,7 @@ interface ControlPlaneRecord {
   port: number;
   ca: CertKeyPair;
   serving: CertKeyPair;
-  /** PEM key the cluster signs service-account tokens with (absent in records made before it existed). */
+  /** PEM key the cluster signs service-account tokens with, once made (on first use: {@link LazySigningKey}). */
   serviceAccountKeyPem?: string;
 }
 
@@ -109,14 +109,14 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
   async provision(c: ControlPlaneCluster): Promise<ControlPlaneEndpoint> {
     let rec = (await this.records.get(c.id))?.value;
     if (!rec) {
-      const [ca, saKey] = await Promise.all([createCA('kubernetes', { now: this.opts.clock.now() }), createSigningKey()]);
+      const ca = await createCA('kubernetes', { now: this.opts.clock.now() });
       const serving = await issueServerCert(ca, {
         commonName: 'kube-apiserver',
         dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
         ipAddresses: ['127.0.0.1', this.host].filter((h, i, a) => /^[\d.]+$/.test(h) && a.indexOf(h) === i),
         now: this.opts.clock.now(),
       });
-      const fresh: ControlPlaneRecord = { id: c.id, account: c.account, region: c.region, name: c.name, version: c.version, port: 0, ca, serving, serviceAccountKeyPem: saKey.privatePem };
+      const fresh: ControlPlaneRecord = { id: c.id, account: c.account, region: c.region, name: c.name, version: c.version, port: 0, ca, serving };
       if (!(await this.records.create(c.id, fresh))) return this.provision(c);
       rec = fresh;
     }
@@ -256,15 +256,20 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
       await listen(server, 0, this.host);
     });
     const port = (server.address() as AddressInfo).port;
-    let saKeyPem = rec.serviceAccountKeyPem;
-    if (!saKeyPem) {
-      saKeyPem = (await createSigningKey()).privatePem;
-      await this.records.modify(rec.id, (r) => ({ ...r, serviceAccountKeyPem: saKeyPem }));
-    }
+    // The service-account key is made when first needed (a token, the JWKS) and then kept in the
+    // record, so bringing a cluster up does not spend ~170 ms of CPU on an RSA key it may never use.
+    const signingKey = new LazySigningKey({
+      pem: rec.serviceAccountKeyPem,
+      keep: async (pem) => {
+        const kept = await this.records.modify(rec.id, (r) => (r.serviceAccountKeyPem ? r : { ...r, serviceAccountKeyPem: pem }));
+        if (!kept?.serviceAccountKeyPem) throw new Error(`control plane ${rec.id} is gone`);
+        return kept.serviceAccountKeyPem;
+      },
+    });
     identity = setUpClusterIdentity({
       api,
       clock,
-      signingKeyPem: saKeyPem,
+      signingKey,
       issuer: oidcIssuerOf(rec),
       apiAudiences: ['https://kubernetes.default.svc'],
       externalAddress: `${this.host}:${port}`,

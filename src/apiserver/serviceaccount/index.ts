@@ -32,7 +32,8 @@ export {
   type ServiceAccountTokenAuthenticator,
   type TokenVerification,
 } from './authenticator.js';
-export { TOKEN_REQUEST_KIND, tokenRequestAction, validateTokenRequest, withTokenRequest, type TokenRequest } from './token-request.js';
+export { TOKEN_REQUEST_KIND, tokenRequestAction, validateTokenRequest, withTokenRequest, type IssuerSource, type TokenRequest } from './token-request.js';
+export { LazySigningKey, type LazySigningKeyOptions } from './lazy-key.js';
 export { JWKS_PATH, OPENID_CONFIGURATION_PATH, oidcDocuments, type OidcDocuments, type OidcDocumentsOptions, type OpenIdConfiguration } from './oidc.js';
 /** What the authenticator and the token subresource read objects through (an ApiServer satisfies it). */
 export type { StoreLookup } from './lookup.js';

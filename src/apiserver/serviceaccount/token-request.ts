@@ -35,10 +35,16 @@ export interface TokenRequest extends KObject {
 type ActionContext = Parameters<NonNullable<ResourceStrategy['subresourceActions']>[string]>[0];
 
 /**
+ * The issuer a TokenRequest signs with, or how to get it: a cluster whose signing key is made on
+ * first use (see LazySigningKey) hands a function, awaited when a token is requested.
+ */
+export type IssuerSource = TokenIssuer | (() => Promise<TokenIssuer>);
+
+/**
  * A copy of the serviceaccounts resource that serves the `token` subresource with `issuer`;
  * `lookup` reads bound pods, secrets and nodes (give the ApiServer the copy is registered with).
  */
-export function withTokenRequest(def: ResourceDef, issuer: TokenIssuer, lookup: () => StoreLookup | undefined): ResourceDef {
+export function withTokenRequest(def: ResourceDef, issuer: IssuerSource, lookup: () => StoreLookup | undefined): ResourceDef {
   return {
     ...def,
     subresourceKinds: { ...def.subresourceKinds, token: { ...TOKEN_REQUEST_KIND } },
@@ -66,8 +72,9 @@ function gvkString(group: string, version: string, kind: string): string {
 }
 
 /** The `token` subresource action: validates, resolves the bound object, issues, answers. */
-export function tokenRequestAction(issuer: TokenIssuer, lookup: () => StoreLookup | undefined): (ctx: ActionContext) => Promise<KObject> {
+export function tokenRequestAction(source: IssuerSource, lookup: () => StoreLookup | undefined): (ctx: ActionContext) => Promise<KObject> {
   return async ({ obj: sa, body, now }) => {
+    const issuer = typeof source === 'function' ? await source() : source;
     const name = sa.metadata?.name ?? '';
     const namespace = sa.metadata?.namespace ?? '';
     const saUid = sa.metadata?.uid ?? '';
