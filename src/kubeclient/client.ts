@@ -87,12 +87,15 @@ export class KubeClient {
 
   /** Every page of a list, followed through continue tokens; the result carries the snapshot's resourceVersion. */
   async listAll<T extends KubeObject = KubeObject>(ref: ResourceRef, opts: Omit<ListOptions, 'continue'> & { limit?: number } = {}): Promise<KubeList<T>> {
-    const items: T[] = [];
+    let items: T[] | undefined;
     let cont: string | undefined;
     let last: KubeList<T>;
     do {
       last = await this.list<T>(ref, cont ? { ...opts, resourceVersion: undefined, resourceVersionMatch: undefined, continue: cont } : opts);
-      items.push(...(last.items ?? []));
+      // The first page's array is kept as is; later pages are appended one by one (a spread of
+      // 100k items overflows the call stack).
+      if (items === undefined) items = last.items ?? [];
+      else for (const item of last.items ?? []) items.push(item);
       cont = last.metadata?.continue || undefined;
     } while (cont);
     return { ...last, metadata: { resourceVersion: last.metadata?.resourceVersion }, items };

@@ -27,7 +27,7 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
   fieldSelector?: string;
   /** Trims each object before it is cached (client-go SetTransform), e.g. to metadata only. */
   transform?: (obj: KubeObject) => T;
-  /** List page size (default 500). */
+  /** List page size (default 500; unpaged over a transport with `wholeLists`). */
   pageSize?: number;
   /** Watches are asked to end after a random time in [min, 2·min) seconds (default 300, as client-go). */
   minWatchTimeoutSeconds?: number;
@@ -176,9 +176,11 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private async relist(): Promise<void> {
+    // In process, one unpaged list from the server's cache (see KubeTransport.wholeLists).
+    const limit = this.client.transport.wholeLists && this.opts.pageSize === undefined ? undefined : (this.opts.pageSize ?? 500);
     const list = await this.client.listAll(
       { ...this.opts.resource, name: undefined },
-      { labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector, limit: this.opts.pageSize ?? 500 },
+      { labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector, limit },
     );
     if (this.abort.signal.aborted) return;
     const fresh = new Map<string, T>();

@@ -45,6 +45,14 @@ export interface KubeTransport {
   watch(path: string, query: Record<string, string>, onEvent: (ev: WatchEvent) => void, signal: AbortSignal): Promise<void>;
   /** Releases pooled connections (HTTP); the transport must not be used afterwards. */
   close?(): void;
+  /**
+   * True when an unpaged list costs this transport no string of the whole body (the in-process
+   * transport parses each item from the server's cache on its own). Informers then relist in one
+   * request: paging would read every page after the first from the store at the first page's
+   * revision whenever anything was written in between, which at 100k pods is seconds of reads.
+   * Over HTTP a whole list is one body to buffer and parse, so informers page (client-go's 500).
+   */
+  readonly wholeLists?: boolean;
 }
 
 /**

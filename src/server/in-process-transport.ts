@@ -63,6 +63,7 @@ export function inProcessTransport(api: ApiServer, who: InProcessUser = CONTROLL
   const idle = new AbortController().signal;
   const resolve = typeof who === 'function' ? who : () => Promise.resolve(who);
   return {
+    wholeLists: true,
     async request(r) {
       const user = await resolve();
       if (!user) return { status: 401, body: UNAUTHORIZED };
@@ -105,6 +106,8 @@ export function inProcessTransport(api: ApiServer, who: InProcessUser = CONTROLL
       const stop = new AbortController();
       const onAbort = () => stop.abort();
       signal.addEventListener('abort', onAbort);
+      // Aborted while the watch was being opened: the listener above came too late to see it.
+      if (signal.aborted) stop.abort();
       try {
         await res.body.run((chunk) => {
           if (stop.signal.aborted) return false;

@@ -68,6 +68,7 @@ export function openWatch(p: WatchParams): ApiStream {
         const bookmark = (rev: number, annotations?: Record<string, string>) =>
           send(`{"type":"BOOKMARK","object":${JSON.stringify({ kind, apiVersion, metadata: { resourceVersion: String(rev), ...(annotations ? { annotations } : {}) } })}}\n`);
         signal.addEventListener('abort', finish);
+        if (signal.aborted) return finish();
 
         const cache = p.gs.cache;
         let from: number;
