@@ -3,14 +3,12 @@
  * certificates whose subject Kubernetes turns into an identity (CN → user, O → groups).
  *
  * Keys are ECDSA P-256 (fast to make, accepted by Node's TLS and by kubectl/Go on both sides).
- * Certificates are written as DER by hand (src/lib/der.ts) and signed with `node:crypto`: a CA and
- * a serving certificate cost well under a millisecond each, which matters since every EKS cluster
- * makes both as it comes up.
+ * Certificates are built with `@peculiar/x509` over Node's WebCrypto.
  */
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from "node:crypto";
+import { X509Certificate, createPrivateKey, webcrypto } from "node:crypto";
 import { isIP } from "node:net";
 import type { PeerCertificate } from "node:tls";
-import { bitString, children, namedBits, oid, read, seq, Tag, time, tlv, uint } from "./der.js";
+import type * as X509 from "@peculiar/x509";
 
 /** A certificate and its private key, both PEM: the key is unencrypted PKCS#8 ("PRIVATE KEY"). */
 export interface CertKeyPair {
@@ -69,24 +67,26 @@ const KEY_ALGORITHM = { name: "ECDSA", namedCurve: "P-256" } as const;
  */
 export async function createCA(commonName: string, opts: ValidityOptions = {}): Promise<CertKeyPair> {
   requireName("commonName", commonName);
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-  const spki = publicKey.export({ format: "der", type: "spki" });
-  const name = encodeName([["CN", commonName]]);
+  const x509 = await loadX509();
+  const keys = await generateKeys();
   const { notBefore, notAfter } = validity(opts, CA_VALID_DAYS);
-  const certPem = signCertificate({
-    subject: name,
-    issuer: name,
-    spki,
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: [{ CN: [commonName] }],
+    keys,
     notBefore,
     notAfter,
-    signer: signerOf(privateKey),
+    signingAlgorithm: { name: "ECDSA", hash: "SHA-256" },
     extensions: [
-      extension(OID.basicConstraints, true, seq(tlv(Tag.BOOLEAN, Buffer.from([0xff])))),
-      extension(OID.keyUsage, true, namedBits([KeyUsage.digitalSignature, KeyUsage.keyCertSign, KeyUsage.cRLSign])),
-      extension(OID.subjectKeyIdentifier, false, tlv(Tag.OCTET_STRING, keyIdentifier(spki))),
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { certPem, keyPem: privateKeyPem(privateKey) };
+  return { certPem: cert.toString("pem"), keyPem: await exportKeyPem(keys.privateKey) };
 }
 
 /**
@@ -107,16 +107,13 @@ export async function issueServerCert(ca: CertKeyPair, opts: ServerCertOptions):
   for (const ip of opts.ipAddresses) {
     if (isIP(ip) === 0) throw new TypeError(`not an IP address: ${JSON.stringify(ip)}`);
   }
-  return issue(ca, encodeName([["CN", opts.commonName]]), opts, LEAF_VALID_DAYS, [
-    extension(OID.extKeyUsage, false, seq(oid(OID.serverAuth))),
-    extension(
-      OID.subjectAltName,
-      false,
-      seq(
-        ...opts.dnsNames.map((dns) => tlv(0x82, Buffer.from(dns, "latin1"))),
-        ...opts.ipAddresses.map((ip) => tlv(0x87, ipBytes(ip))),
-      ),
-    ),
+  const x509 = await loadX509();
+  return issue(ca, [{ CN: [opts.commonName] }], opts, LEAF_VALID_DAYS, [
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    new x509.SubjectAlternativeNameExtension([
+      ...opts.dnsNames.map((value) => ({ type: "dns" as const, value })),
+      ...opts.ipAddresses.map((value) => ({ type: "ip" as const, value })),
+    ]),
   ]);
 }
 
@@ -131,8 +128,11 @@ export async function issueServerCert(ca: CertKeyPair, opts: ServerCertOptions):
 export async function issueClientCert(ca: CertKeyPair, opts: ClientCertOptions): Promise<CertKeyPair> {
   requireName("commonName", opts.commonName);
   for (const o of opts.organizations) requireName("organizations[]", o);
-  const subject = encodeName([...opts.organizations.map((o): ["O", string] => ["O", o]), ["CN", opts.commonName] as ["CN", string]]);
-  return issue(ca, subject, opts, LEAF_VALID_DAYS, [extension(OID.extKeyUsage, false, seq(oid(OID.clientAuth)))]);
+  const x509 = await loadX509();
+  const subject: X509.JsonName = [...opts.organizations.map((o) => ({ O: [o] })), { CN: [opts.commonName] }];
+  return issue(ca, subject, opts, LEAF_VALID_DAYS, [
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+  ]);
 }
 
 /**
@@ -157,170 +157,127 @@ export function parseClientCertIdentity(
   return { user, groups: asList(subject.O) };
 }
 
-/** Object identifiers used in the certificates we write (RFC 5280, RFC 5758, RFC 8017). */
-const OID = {
-  commonName: "2.5.4.3",
-  organizationName: "2.5.4.10",
-  basicConstraints: "2.5.29.19",
-  keyUsage: "2.5.29.15",
-  extKeyUsage: "2.5.29.37",
-  subjectAltName: "2.5.29.17",
-  subjectKeyIdentifier: "2.5.29.14",
-  authorityKeyIdentifier: "2.5.29.35",
-  serverAuth: "1.3.6.1.5.5.7.3.1",
-  clientAuth: "1.3.6.1.5.5.7.3.2",
-  sha256WithRSAEncryption: "1.2.840.113549.1.1.11",
-} as const;
-
-/** keyUsage bit positions (RFC 5280 §4.2.1.3). */
-const KeyUsage = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6 } as const;
-
-/** A subject or issuer Name: one RDN per attribute, in order, values as UTF8String. */
-function encodeName(attrs: [ "CN" | "O", string][]): Buffer {
-  return seq(
-    ...attrs.map(([type, value]) =>
-      tlv(Tag.SET, seq(oid(type === "CN" ? OID.commonName : OID.organizationName), tlv(Tag.UTF8_STRING, Buffer.from(value, "utf8")))),
-    ),
-  );
-}
-
-/** One Extension: extnID, critical (written only when true, as DER omits defaults), extnValue. */
-function extension(id: string, critical: boolean, value: Buffer): Buffer {
-  return seq(oid(id), ...(critical ? [tlv(Tag.BOOLEAN, Buffer.from([0xff]))] : []), tlv(Tag.OCTET_STRING, value));
-}
-
-/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's bits. */
-function keyIdentifier(spki: Buffer): Buffer {
-  const bits = children(read(spki))[1];
-  if (!bits || bits.tag !== Tag.BIT_STRING) throw new TypeError("malformed SubjectPublicKeyInfo");
-  return createHash("sha1").update(bits.content.subarray(1)).digest();
-}
-
-/** How a CA key signs: the digest node:crypto uses and the AlgorithmIdentifier written for it. */
-interface Signer {
-  key: KeyObject;
-  digest: string;
-  algorithm: Buffer;
-}
-
-/** What goes into one certificate. */
-interface CertificateFields {
-  subject: Buffer;
-  issuer: Buffer;
-  spki: Buffer;
-  notBefore: Date;
-  notAfter: Date;
-  signer: Signer;
-  extensions: Buffer[];
-}
-
-/** Writes the TBSCertificate (v3), signs it and returns the certificate as PEM. */
-function signCertificate(f: CertificateFields): string {
-  const tbs = seq(
-    tlv(0xa0, uint(Buffer.from([2]))),
-    uint(randomSerial()),
-    f.signer.algorithm,
-    f.issuer,
-    seq(time(f.notBefore), time(f.notAfter)),
-    f.subject,
-    f.spki,
-    tlv(0xa3, seq(...f.extensions)),
-  );
-  const der = seq(tbs, f.signer.algorithm, bitString(sign(f.signer.digest, tbs, f.signer.key)));
-  const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----\n`;
-}
-
-/** ECDSA signature algorithms by curve: the digest matching the curve (RFC 5758 §3.2). */
-const EC_SIGNERS: Record<string, { digest: string; oid: string }> = {
-  prime256v1: { digest: "sha256", oid: "1.2.840.10045.4.3.2" },
-  secp384r1: { digest: "sha384", oid: "1.2.840.10045.4.3.3" },
-  secp521r1: { digest: "sha512", oid: "1.2.840.10045.4.3.4" },
-};
+type X509Module = typeof X509;
+let x509Module: Promise<X509Module> | undefined;
 
 /**
- * How a CA key signs: EC keys with the hash that matches the curve, RSA keys with
- * PKCS#1 v1.5/SHA-256, so a CA made elsewhere (EKS CAs are RSA) can issue too.
+ * Loads `@peculiar/x509` once, on first use. The library resolves its algorithms through
+ * tsyringe, which refuses to load without `Reflect.getMetadata`; we install the three metadata
+ * functions it calls (when no polyfill is present) before importing, instead of depending on
+ * reflect-metadata for the whole process.
  */
-function signerOf(key: KeyObject): Signer {
-  if (key.asymmetricKeyType === "ec") {
-    const curve = key.asymmetricKeyDetails?.namedCurve ?? "";
-    const ec = EC_SIGNERS[curve];
-    if (!ec) throw new TypeError(`unsupported CA key curve: ${curve}`);
-    return { key, digest: ec.digest, algorithm: seq(oid(ec.oid)) };
+function loadX509(): Promise<X509Module> {
+  x509Module ??= (async () => {
+    installReflectMetadata();
+    const mod = await import("@peculiar/x509");
+    mod.cryptoProvider.set(webcrypto);
+    return mod;
+  })();
+  return x509Module;
+}
+
+function installReflectMetadata(): void {
+  const reflect = Reflect as unknown as Record<string, unknown>;
+  if (typeof reflect.getMetadata === "function") return;
+  const table = new WeakMap<object, Map<unknown, unknown>>();
+  const getOwn = (key: unknown, target: object): unknown => table.get(target)?.get(key);
+  const methods: Record<string, (...args: never[]) => unknown> = {
+    defineMetadata(key: unknown, value: unknown, target: object): void {
+      let entries = table.get(target);
+      if (!entries) table.set(target, (entries = new Map()));
+      entries.set(key, value);
+    },
+    getOwnMetadata: getOwn,
+    getMetadata(key: unknown, target: object): unknown {
+      for (let t: object | null = target; t !== null; t = Object.getPrototypeOf(t) as object | null) {
+        const entries = table.get(t);
+        if (entries?.has(key)) return entries.get(key);
+      }
+      return undefined;
+    },
+  };
+  for (const [name, value] of Object.entries(methods)) {
+    Object.defineProperty(Reflect, name, { value, writable: true, configurable: true });
   }
-  if (key.asymmetricKeyType === "rsa") return { key, digest: "sha256", algorithm: seq(oid(OID.sha256WithRSAEncryption), tlv(Tag.NULL)) };
-  throw new TypeError(`unsupported CA key type: ${key.asymmetricKeyType}`);
 }
 
-/** What an issued certificate takes from its CA's: subject (as the issuer, byte for byte), key identifier, expiry. */
-interface IssuingCa {
-  subject: Buffer;
-  keyId: Buffer;
-  notAfter: Date;
-}
-
-/** Reads a CA certificate: its subject Name, its subjectKeyIdentifier (or one computed from its key) and notAfter. */
-function readCa(certPem: string): IssuingCa {
-  const cert = new X509Certificate(certPem);
-  const fields = children(children(read(cert.raw))[0]!);
-  const at = fields[0]?.tag === 0xa0 ? 1 : 0;
-  const subject = fields[at + 4];
-  const spki = fields[at + 5];
-  if (!subject || !spki) throw new TypeError("malformed CA certificate");
-  const exts = fields.find((f) => f.tag === 0xa3);
-  const skiOid = oid(OID.subjectKeyIdentifier);
-  const ski = exts && children(children(exts)[0]!).map(children).find((e) => e[0]?.raw.equals(skiOid));
-  const value = ski?.at(-1);
-  const keyId = value ? read(value.content).content : keyIdentifier(spki.raw);
-  return { subject: subject.raw, keyId, notAfter: new Date(cert.validTo) };
-}
-
-/** Issues a leaf certificate with a fresh P-256 key: basicConstraints CA:false and keyUsage (both critical), `extensions`, then the authorityKeyIdentifier. */
-async function issue(ca: CertKeyPair, subject: Buffer, opts: ValidityOptions, defaultDays: number, extensions: Buffer[]): Promise<CertKeyPair> {
-  const issuer = readCa(ca.certPem);
-  const signer = signerOf(createPrivateKey(ca.keyPem));
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+async function issue(
+  ca: CertKeyPair,
+  subject: X509.JsonName,
+  opts: ValidityOptions,
+  defaultDays: number,
+  extensions: X509.Extension[],
+): Promise<CertKeyPair> {
+  const x509 = await loadX509();
+  const caCert = new x509.X509Certificate(ca.certPem);
+  const [signer, keys] = await Promise.all([importSigningKey(ca.keyPem), generateKeys()]);
+  const ski = caCert.getExtension(x509.SubjectKeyIdentifierExtension);
+  const aki = ski
+    ? new x509.AuthorityKeyIdentifierExtension(ski.keyId)
+    : await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey);
   const { notBefore, notAfter } = validity(opts, defaultDays);
-  const certPem = signCertificate({
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
     subject,
-    issuer: issuer.subject,
-    spki: publicKey.export({ format: "der", type: "spki" }),
+    issuer: caCert.subjectName,
+    publicKey: keys.publicKey,
+    signingKey: signer.key,
+    signingAlgorithm: signer.algorithm,
     notBefore,
-    notAfter: notAfter > issuer.notAfter ? issuer.notAfter : notAfter,
-    signer,
+    notAfter: notAfter > caCert.notAfter ? caCert.notAfter : notAfter,
     extensions: [
-      extension(OID.basicConstraints, true, seq()),
-      extension(OID.keyUsage, true, namedBits([KeyUsage.digitalSignature, KeyUsage.keyEncipherment])),
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
       ...extensions,
-      extension(OID.authorityKeyIdentifier, false, seq(tlv(0x80, issuer.keyId))),
+      aki,
     ],
   });
-  return { certPem, keyPem: privateKeyPem(privateKey) };
+  return { certPem: cert.toString("pem"), keyPem: await exportKeyPem(keys.privateKey) };
 }
 
-/** Unencrypted PKCS#8 PEM ("PRIVATE KEY"). */
-function privateKeyPem(key: KeyObject): string {
-  return key.export({ format: "pem", type: "pkcs8" }).toString();
+function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
+  return webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ["sign", "verify"]);
 }
 
-/** The 4 or 16 bytes of an IP address (iPAddress subjectAltName). */
-function ipBytes(ip: string): Buffer {
-  if (isIP(ip) === 4) return Buffer.from(ip.split(".").map(Number));
-  let text = ip;
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const b = v4[1]!.split(".").map(Number);
-    text = text.slice(0, v4.index) + `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+async function exportKeyPem(key: webcrypto.CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key));
+  const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
+  return `-----BEGIN PRIVATE KEY-----\n${lines.join("\n")}\n-----END PRIVATE KEY-----\n`;
+}
+
+const EC_CURVES: Record<string, { namedCurve: string; hash: string }> = {
+  prime256v1: { namedCurve: "P-256", hash: "SHA-256" },
+  secp384r1: { namedCurve: "P-384", hash: "SHA-384" },
+  secp521r1: { namedCurve: "P-521", hash: "SHA-512" },
+};
+
+interface SigningKey {
+  key: webcrypto.CryptoKey;
+  algorithm: webcrypto.EcdsaParams | webcrypto.Algorithm;
+}
+
+/**
+ * Imports a CA key from PEM (PKCS#8, SEC1 or PKCS#1) for signing. EC keys sign with the hash that
+ * matches the curve, RSA keys with RSASSA-PKCS1-v1_5/SHA-256, so a CA made elsewhere (EKS CAs
+ * are RSA) can issue too.
+ */
+async function importSigningKey(pem: string): Promise<SigningKey> {
+  const keyObject = createPrivateKey(pem);
+  const der = keyObject.export({ type: "pkcs8", format: "der" });
+  if (keyObject.asymmetricKeyType === "ec") {
+    const curve = EC_CURVES[keyObject.asymmetricKeyDetails?.namedCurve ?? ""];
+    if (!curve) throw new TypeError(`unsupported CA key curve: ${keyObject.asymmetricKeyDetails?.namedCurve}`);
+    const key = await webcrypto.subtle.importKey("pkcs8", der, { name: "ECDSA", namedCurve: curve.namedCurve }, false, [
+      "sign",
+    ]);
+    return { key, algorithm: { name: "ECDSA", hash: curve.hash } };
   }
-  const [head, tail] = text.split("::") as [string, string | undefined];
-  const parse = (part: string) => (part ? part.split(":").map((h) => parseInt(h, 16)) : []);
-  const left = parse(head);
-  const right = tail === undefined ? [] : parse(tail);
-  const groups = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
-  const out = Buffer.alloc(16);
-  groups.forEach((g, i) => out.writeUInt16BE(g, i * 2));
-  return out;
+  if (keyObject.asymmetricKeyType === "rsa") {
+    const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+    const key = await webcrypto.subtle.importKey("pkcs8", der, algorithm, false, ["sign"]);
+    return { key, algorithm };
+  }
+  throw new TypeError(`unsupported CA key type: ${keyObject.asymmetricKeyType}`);
 }
 
 function validity(opts: ValidityOptions, defaultDays: number): { notBefore: Date; notAfter: Date } {
@@ -330,11 +287,11 @@ function validity(opts: ValidityOptions, defaultDays: number): { notBefore: Date
   return { notBefore: new Date(now - BACKDATE_MS), notAfter: new Date(now + days * DAY_MS) };
 }
 
-/** 128 random bits, top bit clear and first octet non-zero: positive, minimally encoded, within RFC 5280's 20 octets. */
-function randomSerial(): Buffer {
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) || 1;
-  return bytes;
+/** 128 random bits with the top bit clear: positive, and at most the 20 octets RFC 5280 allows. */
+function randomSerial(): string {
+  const bytes = webcrypto.getRandomValues(new Uint8Array(16));
+  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  return Buffer.from(bytes).toString("hex");
 }
 
 function requireName(field: string, value: string): void {
