@@ -46,6 +46,7 @@ import { clusterSecurity } from './cluster-security.js';
 import { setUpClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { eksIdentityMapper, eksTokenAuthenticator } from './eks-identity.js';
 import { ClusterDataPlane, type DataPlaneDeps } from './cluster-data-plane.js';
+import { replicaIdentity } from './replica-identity.js';
 import { inProcessTransport } from './in-process-transport.js';
 import { kubernetesVersion } from './version.js';
 
@@ -278,7 +279,9 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
     });
     await bootstrapCluster(api, { ip: this.host, port });
     const informers = new SharedInformers(new KubeClient(inProcessTransport(api)), clock, log);
-    const controllers = await startControllers({ transport: informers.client.transport, informers, clock, log, serviceAccountConfig: identity.controllers });
+    // The same replica after a restart (same data directory) takes its Leases back at once.
+    const leaderElection = this.opts.dataDir ? { identity: await replicaIdentity(this.opts.dataDir) } : undefined;
+    const controllers = await startControllers({ transport: informers.client.transport, informers, clock, log, serviceAccountConfig: identity.controllers, leaderElection });
     const dataPlane =
       this.opts.dataPlane &&
       new ClusterDataPlane({
@@ -289,6 +292,7 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
         mapIdentity: eksIdentityMapper({ store, cluster: rec, awsAuth, ec2PrivateDnsName }),
         clock,
         log,
+        leaderElection,
       });
     if (dataPlane) {
       api.podLogs = dataPlane.podLogs;

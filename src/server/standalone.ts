@@ -18,6 +18,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import { startControllers } from '../controllers/manager.js';
 import { createSigningKey } from '../apiserver/serviceaccount/index.js';
+import { replicaIdentity } from './replica-identity.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { setUpClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { clusterSecurity } from './cluster-security.js';
@@ -74,7 +75,9 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
   // kubeadm's default issuer; the JWKS is served at this server's own address.
   identity = setUpClusterIdentity({ api, clock, signingKeyPem: pki.serviceAccountKey, issuer: 'https://kubernetes.default.svc.cluster.local', externalAddress: `${host}:${port}`, caPem: pki.ca.certPem });
   await bootstrapCluster(api, { ip: host, port });
-  const controllers = await startControllers({ transport: inProcessTransport(api), clock, log, serviceAccountConfig: identity.controllers });
+  // The same replica after a restart (same data directory) takes its Leases back at once.
+  const leaderElection = { identity: await replicaIdentity(opts.dataDir) };
+  const controllers = await startControllers({ transport: inProcessTransport(api), clock, log, serviceAccountConfig: identity.controllers, leaderElection });
   const stopCompactor = startCompactor(store, clock, log, opts.compactionIntervalMs);
   const url = `https://${host}:${port}`;
   await writeKubeconfig(
