@@ -25,7 +25,6 @@ import type { ApiServer } from '../apiserver/api-server.js';
 import type { EksIdentity } from '../aws/identity/index.js';
 import type { Taint as KubeTaint } from 'kubernetes-types/core/v1.js';
 import type { AutoScalingApi, Ec2Api, InstanceInfo, SubnetInfo } from '../aws/services/contracts.js';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { nodegroupTable, TERMINATE_HOOK, type NodegroupRecord } from '../aws/services/eks/nodegroups/model.js';
 import { eksTables } from '../aws/services/eks/state.js';
 import { applyAddons, eksDefaultAddons } from '../dataplane/addons/index.js';
@@ -35,7 +34,7 @@ import type { SimulatedMachine } from '../dataplane/contracts.js';
 import { Drainer } from '../dataplane/drain/drainer.js';
 import { KubeletFleet } from '../dataplane/kubelet/fleet.js';
 import { AwsLoadBalancerController, ServiceLoadBalancerController } from '../dataplane/service-lb/index.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../kubeclient/errors.js';
+import { isConflict, isNotFound } from '../kubeclient/errors.js';
 import { leaderElected, type LeaderElected, type LeaderElectionSettings } from '../kubeclient/leader-election.js';
 import type { SharedInformers } from '../kubeclient/shared-informers.js';
 import type { KubeObject } from '../kubeclient/types.js';
@@ -43,6 +42,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { Store } from '../store/types.js';
+import { mapNodeRoleInAwsAuth } from './aws-auth.js';
 import { inProcessTransport } from './in-process-transport.js';
 import { instanceRoleIdentity, nodegroupLabels, nodegroupTaints, simulatedMachine } from './machines.js';
 import type { ClusterInstances } from './cluster-instances.js';
@@ -360,45 +360,12 @@ export class ClusterDataPlane {
     this.opts.log.info({ node: was.nodeName, nodegroup: ng.nodegroupName }, 'node group labels and taints applied to the node');
   }
 
-  /**
-   * In the CONFIG_MAP authentication mode EKS maps a managed node group's role in
-   * `kube-system/aws-auth` (in the API modes it makes an access entry instead), so its nodes
-   * can join: `system:node:{{EC2PrivateDNSName}}` in system:bootstrappers and system:nodes.
-   */
+  /** In the CONFIG_MAP mode EKS maps a managed node group's role in aws-auth (in the API modes it made an access entry). */
   private async mapNodeRole(roleArn: string): Promise<void> {
     if (this.mappedRoles.has(roleArn)) return;
     const { account, region, name } = this.opts.cluster;
     const cluster = (await eksTables(this.opts.deps.store, { account, region }).clusters.get(name))?.value;
-    if (cluster?.accessConfig.authenticationMode !== 'CONFIG_MAP') {
-      this.mappedRoles.add(roleArn);
-      return;
-    }
-    const client = this.opts.informers.client;
-    const ref = { group: '', version: 'v1', resource: 'configmaps', namespace: 'kube-system', name: 'aws-auth' };
-    const entry = { groups: ['system:bootstrappers', 'system:nodes'], rolearn: roleArn, username: 'system:node:{{EC2PrivateDNSName}}' };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      let cm: KubeObject & { data?: Record<string, string> };
-      try {
-        cm = await client.get(ref);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        try {
-          await client.create(ref, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system' }, data: { mapRoles: toYaml([entry]) } } as KubeObject);
-          break;
-        } catch (e) {
-          if (isAlreadyExists(e)) continue;
-          throw e;
-        }
-      }
-      const roles = (parseYaml(cm.data?.mapRoles ?? '') as { rolearn?: string }[] | null) ?? [];
-      if (Array.isArray(roles) && roles.some((r) => r.rolearn === roleArn)) break;
-      try {
-        await client.update(ref, { ...cm, data: { ...cm.data, mapRoles: toYaml([...(Array.isArray(roles) ? roles : []), entry]) } });
-        break;
-      } catch (e) {
-        if (!isConflict(e)) throw e;
-      }
-    }
+    if (cluster?.accessConfig.authenticationMode === 'CONFIG_MAP') await mapNodeRoleInAwsAuth(this.opts.informers.client, roleArn);
     this.mappedRoles.add(roleArn);
   }
 
