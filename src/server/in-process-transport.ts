@@ -30,7 +30,7 @@ function bodyText(b: string | Buffer): string {
 }
 
 /** Items parsed between two yields to the event loop, so a long list does not stall HTTP clients. */
-const PARSE_BATCH = 1000;
+const PARSE_BATCH = 250;
 
 /**
  * A collection answer as the client's parsed list, without ever building (or parsing) the whole

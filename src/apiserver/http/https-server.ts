@@ -30,6 +30,8 @@ const SLICE_CHARS = 1 << 20;
 const SLICES_IN_FLIGHT = 16;
 /** A list in parts is UTF-8 encoded into Buffers of about this size, each one HTTP chunk. */
 const LIST_BATCH_BYTES = 1 << 20;
+/** A list not held up by its socket yields to the event loop after this many batches. */
+const LIST_BATCHES_PER_YIELD = 8;
 /** A list waits for the socket to drain once this much is queued on it. */
 const LIST_PENDING_BYTES = 8 * 1024 * 1024;
 /** Stream chunks at least this long are UTF-8 encoded once per tick, however many streams get them. */
@@ -202,12 +204,13 @@ async function writeList(res: ServerResponse, status: number, headers: Record<st
   res.writeHead(status, { ...headers, 'content-type': body.contentType, 'transfer-encoding': 'chunked' });
   let buf = Buffer.allocUnsafe(LIST_BATCH_BYTES);
   let at = 0;
+  let batches = 0;
   const flush = async (): Promise<void> => {
     if (at > 0) res.write(buf.subarray(0, at));
     buf = Buffer.allocUnsafe(LIST_BATCH_BYTES);
     at = 0;
     if (res.writableLength >= LIST_PENDING_BYTES) await drained(res);
-    else await new Promise((resolve) => setImmediate(resolve));
+    else if (++batches % LIST_BATCHES_PER_YIELD === 0) await new Promise((resolve) => setImmediate(resolve));
   };
   // A UTF-16 code unit is at most 3 UTF-8 bytes: a string of n units always fits in 3n bytes.
   // The per-item path stays synchronous; only a full batch awaits.
