@@ -35,7 +35,7 @@ import { Drainer } from '../dataplane/drain/drainer.js';
 import { KubeletFleet } from '../dataplane/kubelet/fleet.js';
 import { AwsLoadBalancerController, ServiceLoadBalancerController } from '../dataplane/service-lb/index.js';
 import { isConflict, isNotFound } from '../kubeclient/errors.js';
-import { leaderElected, type LeaderElected, type LeaderElectionSettings } from '../kubeclient/leader-election.js';
+import { leaderElected, type LeaderElectionSettings } from '../kubeclient/leader-election.js';
 import type { SharedInformers } from '../kubeclient/shared-informers.js';
 import type { KubeObject } from '../kubeclient/types.js';
 import type { Clock } from '../lib/clock.js';
@@ -123,7 +123,7 @@ export class ClusterDataPlane {
     const { informers, clock, log, cluster, deps } = opts;
     this.cniConfig = new CniConfigWatcher({ informers, log });
     const nodes = informers.informer({ resource: { group: '', version: 'v1', resource: 'nodes' } });
-    const network = (this.network = new VpcCni({
+    this.network = new VpcCni({
       addresses: subnetAddresses(deps.ec2, cluster.account, cluster.region),
       clock,
       log,
@@ -132,7 +132,7 @@ export class ClusterDataPlane {
         const n = nodes.get(undefined, name);
         return n && { labels: n.metadata?.labels ?? {}, annotations: n.metadata?.annotations ?? {} };
       },
-    }));
+    });
   }
 
   /**

@@ -183,7 +183,7 @@ export class DaemonSetSync {
    * + storeDaemonSetStatus); observedGeneration only when this sync acted on the spec.
    */
   async writeStatus(nodes: readonly Node[], judge: (n: Node) => NodeVerdict, nodeToPods: Map<string, Pod[]>, hash: string, updateObservedGen: boolean): Promise<void> {
-    const { ds, client, clock } = this.d;
+    const { ds, clock } = this.d;
     const now = clock.now();
     const minReady = ds.spec?.minReadySeconds ?? 0;
     const generation = templateGeneration(ds);
