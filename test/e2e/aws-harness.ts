@@ -78,6 +78,22 @@ export async function startAwsServer(opts: AwsServerSpawnOptions = {}): Promise<
   };
 }
 
+/** Polls `check` (250 ms apart) until it returns a truthy value; fails with `what` (and the last error) after `ms`. */
+export async function until<T>(what: string, check: () => T | undefined | false, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`${what} did not happen in ${ms} ms${last ? `: ${(last as Error).message}` : ''}`);
+    await sleep(250);
+  }
+}
+
 /** Removes a data directory made by {@link startAwsServer}. */
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });

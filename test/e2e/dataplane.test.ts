@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { startAwsServer, type RunningAwsServer } from './aws-harness.js';
+import { sleep, startAwsServer, until, type RunningAwsServer } from './aws-harness.js';
 
 let server: RunningAwsServer;
 let dir = '';
@@ -41,23 +41,6 @@ function kubectl(...args: string[]): string {
   return r.stdout;
 }
 const json = <T = Record<string, unknown>>(...args: string[]): T => JSON.parse(kubectl(...args, '-o', 'json')) as T;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` (250 ms apart) until it returns a truthy value; fails with `what` after `ms`. */
-async function until<T>(what: string, check: () => T | undefined | false, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`${what} did not happen in ${ms} ms${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(250);
-  }
-}
 
 interface Pod {
   metadata: { name: string; labels?: Record<string, string> };
