@@ -253,6 +253,7 @@ export class ClusterDataPlane {
   private async sync(term: Term): Promise<void> {
     const { account, region, name } = this.opts.cluster;
     const instances = await this.opts.deps.instances.of(account, region, name);
+    const byId = new Map(instances.map((i) => [i.instanceId, i]));
     const running = new Map<string, InstanceInfo>();
     for (const i of instances) if (i.state === RUNNING) running.set(i.instanceId, i);
     for (const [id, k] of this.known) {
@@ -262,7 +263,7 @@ export class ClusterDataPlane {
       this.draining.delete(id);
       term.fleet.removeMachine(id);
       await this.network.detachMachine(k.machine);
-      const inst = instances.find((i) => i.instanceId === id);
+      const inst = byId.get(id);
       if (!inst || inst.state === 'terminated' || inst.state === 'shutting-down') await this.deleteNode(k.machine.nodeName);
     }
     const nodegroups = new Map<string, NodegroupRecord | undefined>();

@@ -37,8 +37,8 @@ export interface Ec2Api {
   allocatePrivateIps(account: string, region: string, subnetId: string, count: number, owner: string): Promise<string[]>;
   /** Takes a free, aligned /28 for prefix delegation: its 16 addresses, or undefined when none is left. */
   allocatePrefix(account: string, region: string, subnetId: string, owner: string): Promise<string[] | undefined>;
-  /** The addresses `owner` holds in the subnet, in address order. */
-  privateIpsHeldBy(account: string, region: string, subnetId: string, owner: string): Promise<string[]>;
+  /** Every address in use in the subnet, grouped by who holds it (one read of the subnet's address book). */
+  privateIpsByOwner(account: string, region: string, subnetId: string): Promise<Map<string, string[]>>;
   /** The instances (not yet expired from view) with a tag whose key starts with `keyPrefix` (e.g. `kubernetes.io/cluster/`). */
   instancesTagged(account: string, region: string, keyPrefix: string): Promise<InstanceInfo[]>;
 }

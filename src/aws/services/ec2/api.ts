@@ -150,10 +150,10 @@ export function createEc2Api(regionOf: (account: string, region: string) => Prom
       return r.ipam.allocatePrefix(await r.subnet(subnetId), owner, r.now());
     },
 
-    async privateIpsHeldBy(account, region, subnetId, owner) {
+    async privateIpsByOwner(account, region, subnetId) {
       const r = await regionOf(account, region);
       const s = await r.subnets.get(subnetId);
-      return s ? r.ipam.addressesOf(s.value, owner) : [];
+      return s ? r.ipam.addressesByOwner(s.value) : new Map();
     },
 
     async instancesTagged(account, region, keyPrefix) {

@@ -107,8 +107,9 @@ describe('Ec2Api for the VPC CNI', () => {
     const rest = await api.allocatePrivateIps(A, R, small.SubnetId, 100, 'i-other');
     assert.equal(rest.length, 59 - 16 - 5 - 1 - 30);
     assert.equal((await api.describeSubnets(A, R, [small.SubnetId]))[0]!.availableIpAddressCount, 0);
-    const held = await api.privateIpsHeldBy(A, R, small.SubnetId, 'i-cni');
+    const held = (await api.privateIpsByOwner(A, R, small.SubnetId)).get('i-cni') ?? [];
     assert.equal(held.length, 16 + 5 + 30);
+    assert.equal((await api.privateIpsByOwner(A, R, small.SubnetId)).get('i-other')?.length, 59 - 16 - 5 - 1 - 30);
     assert.deepEqual(held.slice(0, 2), ['172.31.201.4', '172.31.201.5']);
   });
 

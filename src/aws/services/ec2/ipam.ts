@@ -127,16 +127,22 @@ export class SubnetIpam {
     return hit ? formatIp(c.base + Number(hit.id)) : undefined;
   }
 
-  /** Every address `owner` holds in the subnet, in address order (a scan of the subnet's addresses). */
-  async addressesOf(subnet: { SubnetId: string; CidrBlock: string }, owner: string): Promise<string[]> {
+  /** Every address in use in the subnet, grouped by owner, in address order (one scan of the subnet's addresses). */
+  async addressesByOwner(subnet: { SubnetId: string; CidrBlock: string }): Promise<Map<string, string[]>> {
     const c = parseCidr(subnet.CidrBlock);
-    if (!c) return [];
-    return (await this.table(subnet.SubnetId).list()).filter((x) => x.value.owner === owner).map((x) => formatIp(c.base + Number(x.id)));
+    const out = new Map<string, string[]>();
+    if (!c) return out;
+    for (const x of await this.table(subnet.SubnetId).list()) {
+      let ips = out.get(x.value.owner);
+      if (!ips) out.set(x.value.owner, (ips = []));
+      ips.push(formatIp(c.base + Number(x.id)));
+    }
+    return out;
   }
 
   /** Frees every address `owner` holds in the subnet (a terminated instance's CNI addresses). */
   async releaseOwnedBy(subnet: { SubnetId: string; CidrBlock: string }, owner: string): Promise<void> {
-    for (const ip of await this.addressesOf(subnet, owner)) await this.release(subnet, ip);
+    for (const ip of (await this.addressesByOwner(subnet)).get(owner) ?? []) await this.release(subnet, ip);
   }
 
   /** Forgets every address of a deleted subnet. */

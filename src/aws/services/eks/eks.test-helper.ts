@@ -77,8 +77,8 @@ export class FakeEc2 implements Ec2Api {
   async instancesTagged() {
     return [];
   }
-  async privateIpsHeldBy() {
-    return [];
+  async privateIpsByOwner() {
+    return new Map<string, string[]>();
   }
 }
 
