@@ -4,9 +4,10 @@
  * Also a small SigV4-signing HTTP client (our signer, keep-alive) for tests that speak the wire
  * protocols directly, and a python3/boto3 runner.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signRequest } from '../../src/aws/identity/sigv4.js';
@@ -192,3 +193,62 @@ export function runPython(script: string, args: string[], env: Record<string, st
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An `eksplane server` in a fresh directory with the aws CLI and stock kubectl pointed at it
+ * (root credentials test/test, us-east-1, a HOME of its own so kubectl's caches start empty).
+ * `aws` and `kubectl` fail the test on a non-zero exit and return stdout (`aws` parsed as JSON when
+ * it is JSON); `kubectlRaw` returns the whole result for tests that expect failures.
+ */
+export interface EksE2e {
+  server: RunningAwsServer;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** Where `aws eks update-kubeconfig --kubeconfig` should write. */
+  kubeconfig: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever JSON the CLI printed
+  aws(...args: string[]): any;
+  kubectl(...args: string[]): string;
+  kubectlRaw(...args: string[]): SpawnSyncReturns<string>;
+  /** `kubectl … -o json`, parsed. */
+  json<T = Record<string, unknown>>(...args: string[]): T;
+  /** Writes `yaml` into the directory and `kubectl apply`s it. */
+  apply(name: string, yaml: string): void;
+  stop(): Promise<void>;
+}
+
+export async function startEksE2e(prefix: string): Promise<EksE2e> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const server = await startAwsServer({ dataDir: join(dir, 'data') });
+  const env = { ...process.env, HOME: join(dir, 'home'), AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1' };
+  const kubeconfig = join(dir, 'kubeconfig');
+  const kubectlRaw = (...args: string[]) => spawnSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', env, timeout: 120_000 });
+  const kubectl = (...args: string[]) => {
+    const r = kubectlRaw(...args);
+    assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  return {
+    server,
+    dir,
+    env,
+    kubeconfig,
+    aws(...args) {
+      const r = spawnSync('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], { encoding: 'utf8', env });
+      assert.equal(r.status, 0, `aws ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout.trimStart().startsWith('{') ? JSON.parse(r.stdout) : r.stdout;
+    },
+    kubectl,
+    kubectlRaw,
+    json: <T>(...args: string[]) => JSON.parse(kubectl(...args, '-o', 'json')) as T,
+    apply(name, yaml) {
+      const file = join(dir, `${name}.yaml`);
+      writeFileSync(file, yaml);
+      kubectl('apply', '-f', file);
+    },
+    async stop() {
+      await server.stop();
+      removeDir(dir);
+    },
+  };
+}

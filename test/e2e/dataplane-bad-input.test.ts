@@ -9,44 +9,19 @@
  * InsufficientFreeAddressesInSubnet message; afterwards the idle server uses little CPU.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, it } from 'node:test';
-import { sleep, startAwsServer, until, type RunningAwsServer } from './aws-harness.js';
+import { sleep, startEksE2e, until, type EksE2e } from './aws-harness.js';
 
-let server: RunningAwsServer;
-let dir = '';
-let env: NodeJS.ProcessEnv;
-const kubeconfig = () => join(dir, 'kubeconfig');
-
+let e: EksE2e;
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eksplane-bad-input-'));
-  server = await startAwsServer({ dataDir: join(dir, 'data') });
-  env = { ...process.env, HOME: join(dir, 'home'), AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1' };
+  e = await startEksE2e('eksplane-bad-input-');
 });
-after(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => e?.stop());
 
-function aws(...args: string[]) {
-  const r = spawnSync('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], { encoding: 'utf8', env });
-  assert.equal(r.status, 0, `aws ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trimStart().startsWith('{') ? JSON.parse(r.stdout) : r.stdout;
-}
-function kubectl(...args: string[]): string {
-  const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig(), ...args], { encoding: 'utf8', env, timeout: 60_000 });
-  assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-const json = <T = Record<string, unknown>>(...args: string[]): T => JSON.parse(kubectl(...args, '-o', 'json')) as T;
-function apply(name: string, yaml: string): void {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, yaml);
-  kubectl('apply', '-f', file);
-}
+const aws = (...args: string[]) => e.aws(...args);
+const json = <T = Record<string, unknown>>(...args: string[]): T => e.json<T>(...args);
+const apply = (name: string, yaml: string) => e.apply(name, yaml);
 
 interface Pod {
   metadata: { name: string };
@@ -82,7 +57,7 @@ it('unschedulable pods, impossible affinities, full subnets: the states and mess
   await until('cluster ACTIVE', () => aws('eks', 'describe-cluster', '--name', 'bad').cluster.status === 'ACTIVE');
   aws('eks', 'create-nodegroup', '--cluster-name', 'bad', '--nodegroup-name', 'small', '--node-role', nodeRole, '--subnets', small.SubnetId, '--instance-types', 'm5.large', '--scaling-config', 'minSize=1,maxSize=1,desiredSize=1');
   await until('node group ACTIVE', () => aws('eks', 'describe-nodegroup', '--cluster-name', 'bad', '--nodegroup-name', 'small').nodegroup.status === 'ACTIVE', 60_000);
-  aws('eks', 'update-kubeconfig', '--name', 'bad', '--kubeconfig', kubeconfig());
+  aws('eks', 'update-kubeconfig', '--name', 'bad', '--kubeconfig', e.kubeconfig);
   await until('1 Ready node', () => json<{ items: Pod[] }>('get', 'nodes').items.filter((n) => n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length === 1);
 
   // A pod no node can ever take.
@@ -163,9 +138,9 @@ spec:
   assert.equal(ng.health.issues[0]!.message, `Could not launch On-Demand Instances. InsufficientFreeAddressesInSubnet - ${failedLaunch.StatusMessage} Launching EC2 instance failed.`);
 
   // Nothing spins: stuck sandboxes and failing launches back off. Under half a core over 10 s.
-  const before = cpuSeconds(server.proc.pid!);
+  const before = cpuSeconds(e.server.proc.pid!);
   await sleep(10_000);
-  const used = cpuSeconds(server.proc.pid!) - before;
+  const used = cpuSeconds(e.server.proc.pid!) - before;
   assert.ok(used < 5, `the idle server used ${used.toFixed(2)} CPU seconds in 10 s`);
-  assert.equal(server.proc.exitCode, null, 'the server is still up');
+  assert.equal(e.server.proc.exitCode, null, 'the server is still up');
 });

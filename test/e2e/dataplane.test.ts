@@ -7,40 +7,20 @@
  * its pods; UpdateNodegroupConfig to 6 adds nodes that take pods.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { sleep, startAwsServer, until, type RunningAwsServer } from './aws-harness.js';
+import { startEksE2e, until, type EksE2e } from './aws-harness.js';
 
-let server: RunningAwsServer;
-let dir = '';
-let env: NodeJS.ProcessEnv;
-const kubeconfig = () => join(dir, 'kubeconfig');
-
+let e: EksE2e;
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eksplane-dataplane-'));
-  server = await startAwsServer({ dataDir: join(dir, 'data') });
-  env = { ...process.env, HOME: join(dir, 'home'), AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1' };
+  e = await startEksE2e('eksplane-dataplane-');
 });
-after(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => e?.stop());
 
-function aws(...args: string[]) {
-  const r = spawnSync('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], { encoding: 'utf8', env });
-  assert.equal(r.status, 0, `aws ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trimStart().startsWith('{') ? JSON.parse(r.stdout) : r.stdout;
-}
-const kubectlRaw = (...args: string[]) => spawnSync('kubectl', ['--kubeconfig', kubeconfig(), ...args], { encoding: 'utf8', env, timeout: 120_000 });
-function kubectl(...args: string[]): string {
-  const r = kubectlRaw(...args);
-  assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-const json = <T = Record<string, unknown>>(...args: string[]): T => JSON.parse(kubectl(...args, '-o', 'json')) as T;
+const aws = (...args: string[]) => e.aws(...args);
+const kubectl = (...args: string[]) => e.kubectl(...args);
+const json = <T = Record<string, unknown>>(...args: string[]): T => e.json<T>(...args);
 
 interface Pod {
   metadata: { name: string; labels?: Record<string, string> };
@@ -71,7 +51,7 @@ it('a managed node group over 3 AZs runs Deployments, Services, Jobs and DaemonS
   await until('cluster ACTIVE', () => aws('eks', 'describe-cluster', '--name', 'demo').cluster.status === 'ACTIVE');
   aws('eks', 'create-nodegroup', '--cluster-name', 'demo', '--nodegroup-name', 'ng1', '--node-role', nodeRole, '--subnets', ...subnets.map((s) => s.SubnetId), '--instance-types', 'm5.large', '--scaling-config', 'minSize=1,maxSize=6,desiredSize=3');
   await until('node group ACTIVE', () => aws('eks', 'describe-nodegroup', '--cluster-name', 'demo', '--nodegroup-name', 'ng1').nodegroup.status === 'ACTIVE', 90_000);
-  aws('eks', 'update-kubeconfig', '--name', 'demo', '--kubeconfig', kubeconfig());
+  aws('eks', 'update-kubeconfig', '--name', 'demo', '--kubeconfig', e.kubeconfig);
 
   // Nodes: one per AZ, Ready, with EKS's labels.
   const nodes = await until('3 Ready nodes', () => {
@@ -85,7 +65,7 @@ it('a managed node group over 3 AZs runs Deployments, Services, Jobs and DaemonS
   for (const s of subnets) assert.match(zoneCol, new RegExp(s.AvailabilityZone));
 
   // A Deployment spread over zones.
-  const manifest = join(dir, 'web.yaml');
+  const manifest = join(e.dir, 'web.yaml');
   writeFileSync(
     manifest,
     `apiVersion: apps/v1
@@ -166,7 +146,7 @@ spec:
 
   // A DaemonSet runs on every node (as do the aws-node and kube-proxy add-ons).
   writeFileSync(
-    join(dir, 'ds.yaml'),
+    join(e.dir, 'ds.yaml'),
     `apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: agent}
@@ -178,7 +158,7 @@ spec:
       containers: [{name: agent, image: busybox}]
 `,
   );
-  kubectl('apply', '-f', join(dir, 'ds.yaml'));
+  kubectl('apply', '-f', join(e.dir, 'ds.yaml'));
   kubectl('rollout', 'status', 'daemonset/agent', '--timeout=90s');
   assert.equal(json<{ items: Pod[] }>('get', 'pods', '-l', 'app=agent').items.length, 3);
   await until('aws-node on every node', () => json<{ status: { numberReady?: number } }>('get', 'daemonset', 'aws-node', '-n', 'kube-system').status.numberReady === 3);

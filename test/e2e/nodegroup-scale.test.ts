@@ -8,39 +8,21 @@
  * DeleteNodegroup drains every node before the instances go, and the Nodes are gone.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { sleep, startAwsServer, until, type RunningAwsServer } from './aws-harness.js';
+import { startEksE2e, until, type EksE2e } from './aws-harness.js';
 
-let server: RunningAwsServer;
-let dir = '';
-let env: NodeJS.ProcessEnv;
-const kubeconfig = () => join(dir, 'kubeconfig');
-
+let e: EksE2e;
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eksplane-ng-scale-'));
-  server = await startAwsServer({ dataDir: join(dir, 'data') });
-  env = { ...process.env, HOME: join(dir, 'home'), AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '1' };
+  e = await startEksE2e('eksplane-ng-scale-');
 });
-after(async () => {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => e?.stop());
 
-function aws(...args: string[]) {
-  const r = spawnSync('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], { encoding: 'utf8', env });
-  assert.equal(r.status, 0, `aws ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trimStart().startsWith('{') ? JSON.parse(r.stdout) : r.stdout;
-}
-function kubectl(...args: string[]): string {
-  const r = spawnSync('kubectl', ['--kubeconfig', kubeconfig(), ...args], { encoding: 'utf8', env, timeout: 120_000 });
-  assert.equal(r.status, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-const json = <T = Record<string, unknown>>(...args: string[]): T => JSON.parse(kubectl(...args, '-o', 'json')) as T;
+const aws = (...args: string[]) => e.aws(...args);
+const kubectl = (...args: string[]) => e.kubectl(...args);
+const json = <T = Record<string, unknown>>(...args: string[]): T => e.json<T>(...args);
 
 
 interface Taint {
@@ -64,7 +46,7 @@ const nodes = () => json<{ items: Node[] }>('get', 'nodes').items;
 /** `kubectl get nodes --watch`: every version of every Node seen while it runs. */
 function watchNodes(): { seen: Node[]; stop(): void } {
   const seen: Node[] = [];
-  const child: ChildProcess = spawn('kubectl', ['--kubeconfig', kubeconfig(), 'get', 'nodes', '--watch', '-o', 'json'], { env });
+  const child: ChildProcess = spawn('kubectl', ['--kubeconfig', e.kubeconfig, 'get', 'nodes', '--watch', '-o', 'json'], { env: e.env });
   let buf = '';
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (chunk: string) => {
@@ -90,14 +72,14 @@ it('scale-in and DeleteNodegroup drain nodes through the termination hook; label
   aws('eks', 'create-nodegroup', '--cluster-name', 'scale', '--nodegroup-name', 'ng', '--node-role', nodeRole, '--subnets', ...subnets, '--instance-types', 'm5.large', '--scaling-config', 'minSize=1,maxSize=4,desiredSize=3');
   const describe = () => aws('eks', 'describe-nodegroup', '--cluster-name', 'scale', '--nodegroup-name', 'ng').nodegroup;
   await until('node group ACTIVE', () => describe().status === 'ACTIVE', 90_000);
-  aws('eks', 'update-kubeconfig', '--name', 'scale', '--kubeconfig', kubeconfig());
+  aws('eks', 'update-kubeconfig', '--name', 'scale', '--kubeconfig', e.kubeconfig);
   await until('3 Ready nodes', () => nodes().length === 3 && nodes().every(ready));
 
   const asgName = describe().resources.autoScalingGroups[0].name as string;
   const hooks = aws('autoscaling', 'describe-lifecycle-hooks', '--auto-scaling-group-name', asgName).LifecycleHooks;
   assert.deepEqual(hooks.map((h: Record<string, unknown>) => [h.LifecycleHookName, h.LifecycleTransition, h.HeartbeatTimeout]), [['Terminate-LC-Hook', 'autoscaling:EC2_INSTANCE_TERMINATING', 1800]]);
 
-  const manifest = join(dir, 'web.yaml');
+  const manifest = join(e.dir, 'web.yaml');
   writeFileSync(
     manifest,
     `apiVersion: apps/v1
