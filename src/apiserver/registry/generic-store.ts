@@ -352,7 +352,7 @@ export class GenericStore {
     if (sub === 'status') {
       if (obj.status === undefined) delete out.status;
       else out.status = obj.status;
-      this.def.strategy.prepareForStatusUpdate?.(out, old);
+      this.def.strategy.prepareForStatusUpdate?.(out, old, obj);
     } else {
       const apply = this.def.strategy.subresourceUpdates?.[sub];
       if (!apply) throw notFound(this.ref, sub);

@@ -33,8 +33,12 @@ export interface ResourceStrategy<T extends KObject = KObject> {
   validate?(obj: T): FieldError[];
   /** Validation on update, in addition to validate(obj). */
   validateUpdate?(obj: T, old: T): FieldError[];
-  /** What a status-subresource write may change besides `status` (default: nothing else). */
-  prepareForStatusUpdate?(obj: T, old: T): void;
+  /**
+   * What a status-subresource write may change besides `status` (default: nothing else): `obj` is
+   * the stored object carrying the sent status, `sent` what the client wrote (upstream's status
+   * strategies start from the sent object and reset what they protect).
+   */
+  prepareForStatusUpdate?(obj: T, old: T, sent: T): void;
   /**
    * Allocates what the server hands out on create (a Service's clusterIP and nodePorts) given
    * the resource's existing objects; returns field errors when nothing can be allocated.

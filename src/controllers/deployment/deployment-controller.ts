@@ -53,7 +53,7 @@ export class DeploymentController implements Controller {
     addOwnerIndexes(this.rsInformer);
     addOwnerIndexes(this.podInformer);
     const recorder = new EventRecorder(ctx.client, ctx.clock, { component: 'deployment-controller' }, ctx.log);
-    this.syncer = new DeploymentSyncer(ctx.client, ctx.clock, recorder, ctx.log, this.dInformer);
+    this.syncer = new DeploymentSyncer(ctx.client, ctx.clock, recorder, ctx.log);
     this.dInformer.addEventHandler({ onAdd: (d) => this.enqueue(d), onUpdate: (_o, d) => this.enqueue(d), onDelete: (d) => this.enqueue(d) });
     this.rsInformer.addEventHandler({
       onAdd: (rs) => (rs.metadata?.deletionTimestamp ? this.rsDeleted(rs) : this.rsAdded(rs)),

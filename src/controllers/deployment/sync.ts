@@ -9,7 +9,6 @@ import type { Logger } from '../../lib/logger.js';
 import type { KubeClient } from '../../kubeclient/client.js';
 import { isAlreadyExists, isNotFound, KubeApiError } from '../../kubeclient/errors.js';
 import type { EventRecorder } from '../../kubeclient/events.js';
-import type { Informer } from '../../kubeclient/informer.js';
 import { controllerRefOf, newControllerRef } from '../pods.js';
 import { REPLICA_SETS } from '../replicaset/replicaset-controller.js';
 import { replicasAnnotationsNeedUpdate, replicasAnnotationsOf, setNewReplicaSetAnnotations, setReplicasAnnotations } from './annotations.js';
@@ -61,7 +60,6 @@ export class DeploymentSyncer {
     readonly clock: Clock,
     readonly recorder: EventRecorder,
     readonly log: Logger,
-    private readonly deployments: Informer<Dep>,
   ) {}
 
   /** getAllReplicaSetsAndSyncRevision: split new/old and bring the new one's revision up to date. */
@@ -248,19 +246,9 @@ export class DeploymentSyncer {
     await this.updateStatus(d);
   }
 
-  /**
-   * UpdateStatus. Upstream writes the revision annotation through /status too; our status
-   * endpoint keeps metadata as stored, so a changed revision is first patched onto the object.
-   */
+  /** UpdateStatus; the revision annotation travels with it, as upstream's status strategy lets it. */
   async updateStatus(d: Dep): Promise<void> {
-    const ns = d.metadata!.namespace;
-    const revision = d.metadata?.annotations?.[REVISION_ANNOTATION];
-    const stored = this.deployments.get(ns, d.metadata!.name!);
-    if (revision !== undefined && stored?.metadata?.annotations?.[REVISION_ANNOTATION] !== revision) {
-      const patched = await this.client.patch<Dep>({ ...DEPLOYMENTS, namespace: ns, name: d.metadata!.name }, { metadata: { annotations: { [REVISION_ANNOTATION]: revision }, resourceVersion: d.metadata!.resourceVersion } });
-      d.metadata!.resourceVersion = patched.metadata!.resourceVersion;
-    }
-    const updated = await this.client.update<Dep>({ ...DEPLOYMENTS, namespace: ns, name: d.metadata!.name, subresource: 'status' }, { ...d, status: compactStatus(d.status ?? {}) });
+    const updated = await this.client.update<Dep>({ ...DEPLOYMENTS, namespace: d.metadata!.namespace, name: d.metadata!.name, subresource: 'status' }, { ...d, status: compactStatus(d.status ?? {}) });
     d.metadata!.resourceVersion = updated.metadata!.resourceVersion;
   }
 

@@ -129,3 +129,24 @@ describe('apps/v1 printers', () => {
     assert.deepEqual(cells(controllerrevisions, cr), { Controller: 'statefulset.apps/web', Revision: 2 });
   });
 });
+
+describe('deployments/status', () => {
+  it('takes annotations from the status write but keeps spec and labels, as upstream\'s status strategy', async () => {
+    const { startInProcessCluster } = await import('../../../server/in-process-transport.js');
+    const { KubeClient } = await import('../../../kubeclient/client.js');
+    const cluster = await startInProcessCluster();
+    try {
+      const client = new KubeClient(cluster.transport);
+      const ref = { group: 'apps', version: 'v1', resource: 'deployments', namespace: 'default' };
+      const d = await client.create(ref, { metadata: { name: 'web', labels: { app: 'web' } }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } } as KObject);
+      const sent = { ...d, metadata: { ...d.metadata, labels: { app: 'other' }, annotations: { 'deployment.kubernetes.io/revision': '1' } }, spec: { ...(d.spec as object), replicas: 7 }, status: { observedGeneration: 1 } };
+      const out = await client.update({ ...ref, name: 'web', subresource: 'status' }, sent as KObject);
+      assert.deepEqual(out.metadata?.annotations, { 'deployment.kubernetes.io/revision': '1' });
+      assert.deepEqual(out.metadata?.labels, { app: 'web' });
+      assert.equal((out.spec as { replicas: number }).replicas, 1);
+      assert.deepEqual(out.status, { observedGeneration: 1 });
+    } finally {
+      await cluster.stop();
+    }
+  });
+});

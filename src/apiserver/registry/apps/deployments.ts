@@ -66,6 +66,12 @@ export const deploymentStrategy = {
     spec.progressDeadlineSeconds ??= 600;
     spec.template = defaultTemplate(spec.template, { kind: 'Deployment', version: 'v1' });
   },
+  /** Upstream's deploymentStatusStrategy resets only spec and labels: a status write may change annotations (the controller's revision). */
+  prepareForStatusUpdate(d, _old, sent) {
+    const annotations = sent.metadata?.annotations;
+    if (annotations === undefined) delete d.metadata!.annotations;
+    else d.metadata!.annotations = annotations;
+  },
   validate(d) {
     const spec = d.spec ?? {};
     const errs: FieldError[] = [...nonNegative('spec.replicas', spec.replicas)];

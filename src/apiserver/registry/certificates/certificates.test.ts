@@ -57,7 +57,7 @@ describe('certificates.k8s.io/v1 certificatesigningrequests', () => {
     assert.deepEqual(strategy.validateUpdate!(approved, old), []);
     const viaStatus = structuredClone(old);
     viaStatus.status = { conditions: [{ type: 'Approved', status: 'True' }] };
-    strategy.prepareForStatusUpdate!(viaStatus, old);
+    strategy.prepareForStatusUpdate!(viaStatus, old, viaStatus);
     assert.deepEqual(strategy.validateUpdate!(viaStatus, old).map((e) => e.detail), ['updates may not add a condition of type "Approved"']);
     assert.deepEqual(updateErrors(certificatesigningrequests, approved, { ...approved, spec: { ...(approved.spec as object), usages: ['server auth'] } }), []);
     const removed = structuredClone(approved);
