@@ -63,6 +63,9 @@ it('a managed node group over 3 AZs runs Deployments, Services, Jobs and DaemonS
   assert.equal(nodes[0]!.metadata.labels['node.kubernetes.io/instance-type'], 'm5.large');
   const zoneCol = kubectl('get', 'nodes', '-L', 'topology.kubernetes.io/zone');
   for (const s of subnets) assert.match(zoneCol, new RegExp(s.AvailabilityZone));
+  // The control plane's components hold their leader Leases, as on EKS.
+  const leases = kubectl('get', 'leases', '-n', 'kube-system', '-o', 'name');
+  for (const l of ['kube-controller-manager', 'kube-scheduler']) assert.match(leases, new RegExp(`^lease.coordination.k8s.io/${l}$`, 'm'));
 
   // A Deployment spread over zones.
   const manifest = join(e.dir, 'web.yaml');
@@ -143,6 +146,16 @@ spec:
   // A Job runs to completion.
   kubectl('create', 'job', 'pi', '--image=perl:5.34');
   kubectl('wait', '--for=condition=complete', 'job/pi', '--timeout=90s');
+
+  // The HorizontalPodAutoscaler scales on the simulated CPU usage the pods report.
+  kubectl('create', 'deployment', 'hot', '--image=nginx');
+  kubectl('set', 'resources', 'deployment', 'hot', '--requests=cpu=100m');
+  kubectl('rollout', 'status', 'deployment/hot', '--timeout=90s');
+  kubectl('annotate', 'pods', '-l', 'app=hot', 'eksplane.io/cpu-usage=200m');
+  kubectl('autoscale', 'deployment', 'hot', '--cpu-percent=50', '--min=1', '--max=3');
+  await until('the HPA scales hot to 3', () => json<{ spec: { replicas: number } }>('get', 'deployment', 'hot').spec.replicas === 3, 90_000);
+  // 200m used of 100m requested: 200% against the 50% target.
+  assert.match(kubectl('get', 'hpa', 'hot'), /^hot\s+Deployment\/hot\s+cpu: 200%\/50%\s+1\s+3\s+\d+\s+/m);
 
   // A DaemonSet runs on every node (as do the aws-node and kube-proxy add-ons).
   writeFileSync(
