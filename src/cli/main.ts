@@ -21,7 +21,7 @@ program
   .option('--host <address>', 'address to bind', '127.0.0.1')
   .option('--data-dir <dir>', 'where state, certificates and the SQLite store live', '.eksplane/apiserver')
   .option('--kubeconfig <file>', 'where to write the admin kubeconfig', '')
-  .option('--store <url>', 'store URL: sqlite:PATH (default, under the data dir), etcd://host:port,..., memory:')
+  .option('--store <url>', 'store URL: sqlite:PATH[?synchronous=full] (default, under the data dir), etcd://host:port,..., memory:')
   .option('--compaction-interval-seconds <n>', 'how often to compact store history', Number, 300)
   .action(async (o: { port: number; host: string; dataDir: string; kubeconfig: string; store?: string; compactionIntervalSeconds: number }) => {
     const dataDir = resolve(o.dataDir);
@@ -45,7 +45,7 @@ program
   .option('--port <port>', 'HTTP port', port, 4566)
   .option('--host <address>', 'address to bind', '127.0.0.1')
   .option('--data-dir <dir>', 'where state lives', '.eksplane')
-  .option('--store <url>', 'store URL: sqlite:PATH (default, under the data dir), etcd://host:port,..., memory:')
+  .option('--store <url>', 'store URL: sqlite:PATH[?synchronous=full] (default, under the data dir), etcd://host:port,..., memory:')
   .option('--permissive', 'accept any credentials as the default account root and allow every action (LocalStack-like)')
   .option('--realistic-timing', 'EKS-like durations (clusters take minutes) instead of about a second')
   .action(async (o: { port: number; host: string; dataDir: string; store?: string; permissive?: boolean; realisticTiming?: boolean }) => {

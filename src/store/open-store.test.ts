@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import { b, collect } from './conformance-helpers.js';
 import { runBackendConformance } from './conformance.js';
 import { MemoryStore } from './memory/memory-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
 import { openStore, prefixed, STORE_SCHEMES } from './open-store.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'eksplane-open-store-'));
@@ -38,6 +39,20 @@ test('openStore: sqlite: paths resolve against dataDir unless absolute', async (
   assert.equal(await slashes.currentRevision(), 0);
   await slashes.close();
   assert.ok(existsSync(absPath));
+});
+
+test('openStore: sqlite: commits durably across crashes by default, fsyncs each with ?synchronous=full, refuses other settings', async () => {
+  const normal = await openStore('sqlite:sync/normal.db', { dataDir });
+  assert.ok(normal instanceof SqliteStore);
+  assert.equal(normal.synchronous(), 'normal');
+  await normal.close();
+  const full = await openStore('sqlite:sync/full.db?synchronous=FULL', { dataDir });
+  assert.ok(full instanceof SqliteStore);
+  assert.equal(full.synchronous(), 'full');
+  await full.close();
+  await assert.rejects(openStore('sqlite:sync/x.db?synchronous=off', { dataDir }), /unsupported sqlite synchronous="off": expected one of normal, full/);
+  await assert.rejects(openStore('sqlite:sync/x.db?journal=delete', { dataDir }), /unsupported sqlite store parameter "journal"/);
+  assert.ok(!existsSync(join(dataDir, 'sync', 'x.db')));
 });
 
 test('openStore: memory: gives an empty store', async () => {
