@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { IamState } from '../aws/identity/index.js';
 import { eksTables, type ClusterRecord } from '../aws/services/eks/state.js';
+import { controlPlaneCluster } from '../aws/services/eks/cluster-machine.js';
 import { createKmsService } from '../aws/services/kms/index.js';
 import { ManualClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
@@ -58,7 +59,7 @@ interface Cluster {
 
 async function provision(rec: ClusterRecord): Promise<Cluster> {
   await eksTables(store, scope).clusters.create(rec.name, rec);
-  const ep = await cps.provision({ ...scope, name: rec.name, id: rec.id, arn: rec.arn, version: rec.version, platformVersion: rec.platformVersion });
+  const ep = await cps.provision(controlPlaneCluster(scope, rec));
   const cpRec = (await new Table<{ ca: CertKeyPair }>(store, { service: 'eksplane', account: 'all-accounts', type: 'control-planes' }).get(rec.id))!.value;
   const admin = await issueClientCert(cpRec.ca, { commonName: 'admin', organizations: ['system:masters'] });
   return { rec, endpoint: ep.endpoint, caPem: cpRec.ca.certPem, admin };

@@ -17,7 +17,7 @@ import type { Store } from '../store/types.js';
 import { ControlPlanes } from './control-planes.js';
 
 const scope = { account: '000000000000', region: 'us-west-2' };
-const cluster = { ...scope, name: 'lazy', id: '0f3c9a7e-5b1d-4e2a-9c8f-1a2b3c4d5e6f', arn: 'arn:aws:eks:us-west-2:000000000000:cluster/lazy', version: '1.32', platformVersion: 'eks.1' };
+const cluster = { ...scope, name: 'lazy', id: '0f3c9a7e-5b1d-4e2a-9c8f-1a2b3c4d5e6f', arn: 'arn:aws:eks:us-west-2:000000000000:cluster/lazy', version: '1.32', platformVersion: 'eks.1', encryptsSecrets: false };
 
 interface Record {
   ca: CertKeyPair;

@@ -12,7 +12,7 @@
  * for the internet and 127.1.0.0/16 for the VPC), and the audit log while `logging` enables the
  * `audit` type ({@link ClusterAuditLog}, events from {@link Auditor} around the HTTPS front).
  */
-import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type https from 'node:https';
 import { ApiServer } from '../apiserver/api-server.js';
@@ -39,6 +39,7 @@ import type { Store } from '../store/types.js';
 import { LazySigningKey } from '../apiserver/serviceaccount/index.js';
 import { auditLogPath, ClusterAuditLog, loadAuditPolicy } from './audit-log.js';
 import { bootstrapCluster } from './bootstrap.js';
+import { acceptHandedOff, ClusterEndpoint } from './cluster-endpoint.js';
 import { ClusterSettings } from './cluster-settings.js';
 import { DEFAULT_ENDPOINT_ACCESS, guardEndpointAccess } from './endpoint-access.js';
 import { SecretsEncryption } from './secrets-encryption.js';
@@ -61,11 +62,14 @@ interface ControlPlaneRecord {
   serving: CertKeyPair;
   /** PEM key the cluster signs service-account tokens with, once made (on first use: {@link LazySigningKey}). */
   serviceAccountKeyPem?: string;
+  /** Whether Secrets are envelope-encrypted: such a cluster is kept up, so a rewrite to envelopes finishes. */
+  encryptsSecrets?: boolean;
 }
 
 interface Running {
   api: ApiServer;
-  server: https.Server;
+  /** Serves a connection its cluster's endpoint accepted. */
+  accept(socket: Socket): void;
   /** Nodes, scheduler and CNI, when the server has EC2 to take instances from. */
   dataPlane?: ClusterDataPlane;
   stop(): Promise<void>;
@@ -86,13 +90,22 @@ export interface ControlPlanesOptions {
   dataDir?: string;
 }
 
+/**
+ * Every cluster's endpoint listens from provisioning on ({@link ClusterEndpoint}); its control
+ * plane runs from first use on: a connection to the endpoint, an internal caller (a node group
+ * waiting for nodes, {@link apiServer}), an EC2 instance tagged to join it, or Secrets encryption
+ * to apply. Once up it stays up until the cluster is deleted or the server stops.
+ */
 export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
   private readonly records: Table<ControlPlaneRecord>;
+  private readonly endpoints = new Map<string, Promise<ClusterEndpoint>>();
   private readonly running = new Map<string, Promise<Running>>();
   /** `account/region/name` → cluster id, for lookups by EKS name. */
   private readonly ids = new Map<string, string>();
   private readonly host: string;
   private readonly auditPolicy: AuditPolicy;
+  private cancelWake: (() => void) | undefined;
+  private stopped = false;
 
   constructor(private readonly opts: ControlPlanesOptions) {
     this.records = new Table(opts.store, { service: 'eksplane', account: 'all-accounts', type: 'control-planes' });
@@ -100,11 +113,20 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
     this.auditPolicy = opts.dataDir ? loadAuditPolicy(opts.dataDir, opts.log) : DEFAULT_AUDIT_POLICY;
   }
 
-  /** Brings back every recorded control plane (after a restart). */
+  /** Opens every recorded cluster's endpoint again (after a restart); clusters come up on use. */
   async start(): Promise<void> {
-    for (const { value } of await this.records.list()) {
-      this.ensureRunning(value).catch((err) => this.opts.log.error({ err, cluster: value.name }, 'control plane did not come back'));
-    }
+    this.stopped = false;
+    await Promise.all(
+      (await this.records.list()).map(async ({ value }) => {
+        try {
+          await this.ensureListening(value);
+          if (value.encryptsSecrets) await this.ensureRunning(value.id);
+        } catch (err) {
+          this.opts.log.error({ err, cluster: value.name }, 'control plane did not come back');
+        }
+      }),
+    );
+    this.scheduleWake();
   }
 
   async provision(c: ControlPlaneCluster): Promise<ControlPlaneEndpoint> {
@@ -117,13 +139,13 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
         ipAddresses: ['127.0.0.1', this.host].filter((h, i, a) => /^[\d.]+$/.test(h) && a.indexOf(h) === i),
         now: this.opts.clock.now(),
       });
-      const fresh: ControlPlaneRecord = { id: c.id, account: c.account, region: c.region, name: c.name, version: c.version, port: 0, ca, serving };
+      const fresh: ControlPlaneRecord = { id: c.id, account: c.account, region: c.region, name: c.name, version: c.version, port: 0, ca, serving, encryptsSecrets: c.encryptsSecrets };
       if (!(await this.records.create(c.id, fresh))) return this.provision(c);
       rec = fresh;
     }
-    const running = await this.ensureRunning(rec);
-    const port = (running.server.address() as AddressInfo).port;
+    const { port } = await this.ensureListening(rec);
     if (rec.port !== port) await this.records.modify(c.id, (r) => ({ ...r, port }));
+    this.scheduleWake();
     return {
       endpoint: `https://${this.host}:${port}`,
       certificateAuthorityData: Buffer.from(rec.ca.certPem).toString('base64'),
@@ -132,61 +154,133 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
   }
 
   async ready(c: ControlPlaneCluster): Promise<boolean> {
-    const r = this.running.get(c.id);
-    if (!r) return false;
-    const running = await r.catch(() => undefined);
-    return !!running?.server.listening;
+    const endpoint = await this.endpoints.get(c.id)?.catch(() => undefined);
+    return !!endpoint?.listening;
   }
 
   async deprovision(c: ControlPlaneCluster): Promise<void> {
-    const r = this.running.get(c.id);
-    this.running.delete(c.id);
-    if (r) await (await r.catch(() => undefined))?.stop();
+    const endpoint = this.endpoints.get(c.id);
+    this.endpoints.delete(c.id);
+    this.ids.delete(`${c.account}/${c.region}/${c.name}`);
+    await (await endpoint?.catch(() => undefined))?.close();
+    await this.stopRunning(c.id);
     await deletePrefix(this.opts.store, keyPrefix(c.id));
     await this.records.delete(c.id);
   }
 
-  async upgrade(c: ControlPlaneCluster): Promise<void> {
-    const rec = await this.records.modify(c.id, (r) => ({ ...r, version: c.version }));
-    const r = this.running.get(c.id);
-    if (!rec || !r) return;
-    // The new version shows in /version once the API server restarts on the same port.
-    this.running.delete(c.id);
-    await (await r).stop();
-    await this.ensureRunning(rec);
+  /** A new version shows in /version once the API server restarts; encryption needs the control plane up to rewrite Secrets. */
+  async updated(c: ControlPlaneCluster): Promise<void> {
+    let versionChanged = false;
+    const rec = await this.records.modify(c.id, (r) => {
+      versionChanged = r.version !== c.version;
+      return versionChanged || !!r.encryptsSecrets !== c.encryptsSecrets ? { ...r, version: c.version, encryptsSecrets: c.encryptsSecrets } : r;
+    });
+    if (!rec) return;
+    if (versionChanged && this.running.has(c.id)) {
+      await this.stopRunning(c.id);
+      await this.ensureRunning(c.id);
+    } else if (c.encryptsSecrets) {
+      await this.ensureRunning(c.id);
+    }
   }
 
-  /** Stops every control plane (their state stays in the store). */
+  /** Stops every control plane and closes their endpoints (their state stays in the store). */
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelWake?.();
+    this.cancelWake = undefined;
+    const endpoints = [...this.endpoints.values()];
+    this.endpoints.clear();
+    await Promise.all(endpoints.map(async (e) => (await e.catch(() => undefined))?.close()));
     const all = [...this.running.values()];
     this.running.clear();
     await Promise.all(all.map(async (r) => (await r.catch(() => undefined))?.stop()));
   }
 
-  /** NodegroupNodes: how a node group's instances are doing as nodes (none while the cluster is down). */
+  /** NodegroupNodes: how a node group's instances are doing as nodes (the cluster comes up to find out). */
   async status(scope: { account: string; region: string }, clusterName: string, nodegroupName: string): Promise<{ ready: number; failedToJoin: string[] }> {
     const id = this.ids.get(`${scope.account}/${scope.region}/${clusterName}`);
-    const running = id ? await this.running.get(id)?.catch(() => undefined) : undefined;
+    const running = id ? await this.ensureRunning(id).catch(() => undefined) : undefined;
     return running?.dataPlane?.nodegroupStatus(nodegroupName) ?? { ready: 0, failedToJoin: [] };
   }
 
-  /** The API server of a cluster, for in-process wiring (data plane, tests). */
+  /** The API server of a cluster (brought up if it is not), for in-process wiring (data plane, tests). */
   async apiServer(clusterId: string): Promise<ApiServer | undefined> {
-    return (await this.running.get(clusterId))?.api;
+    return (await this.ensureRunning(clusterId).catch(() => undefined))?.api;
   }
 
-  private ensureRunning(rec: ControlPlaneRecord): Promise<Running> {
+  private ensureListening(rec: ControlPlaneRecord): Promise<ClusterEndpoint> {
     this.ids.set(`${rec.account}/${rec.region}/${rec.name}`, rec.id);
-    let r = this.running.get(rec.id);
+    let e = this.endpoints.get(rec.id);
+    if (!e) {
+      const log = this.opts.log.child({ cluster: rec.name, account: rec.account, region: rec.region });
+      e = ClusterEndpoint.open({
+        host: this.host,
+        port: rec.port,
+        log,
+        onConnection: (socket) =>
+          this.ensureRunning(rec.id).then(
+            (r) => r.accept(socket),
+            (err) => {
+              log.error({ err }, 'control plane did not start; connection closed');
+              socket.destroy();
+            },
+          ),
+      });
+      this.endpoints.set(rec.id, e);
+      e.catch(() => this.endpoints.get(rec.id) === e && this.endpoints.delete(rec.id));
+    }
+    return e;
+  }
+
+  private ensureRunning(id: string): Promise<Running> {
+    let r = this.running.get(id);
     if (!r) {
-      r = this.bringUp(rec);
-      this.running.set(rec.id, r);
-      r.catch(() => this.running.delete(rec.id));
+      const starting = this.bringUp(id);
+      this.running.set(id, starting);
+      starting.catch(() => this.running.get(id) === starting && this.running.delete(id));
+      r = starting;
     }
     return r;
   }
 
-  private async bringUp(rec: ControlPlaneRecord): Promise<Running> {
+  private async stopRunning(id: string): Promise<void> {
+    const r = this.running.get(id);
+    this.running.delete(id);
+    await (await r?.catch(() => undefined))?.stop();
+  }
+
+  /**
+   * While some cluster is not up and the server has a data plane: every second, brings up the
+   * clusters that EC2 instances are tagged to join (`kubernetes.io/cluster/<name>`, self-managed
+   * nodes included), from the region's shared instance sweep.
+   */
+  private scheduleWake(): void {
+    const deps = this.opts.dataPlane;
+    if (!deps || this.cancelWake || this.stopped) return;
+    this.cancelWake = this.opts.clock.setTimer(deps.syncMs ?? 1000, () => {
+      this.cancelWake = undefined;
+      this.wakeForInstances(deps)
+        .catch((err) => this.opts.log.warn({ err }, 'looking for instances of idle clusters failed'))
+        .finally(() => this.scheduleWake());
+    });
+  }
+
+  private async wakeForInstances(deps: DataPlaneDeps): Promise<void> {
+    for (const [key, id] of this.ids) {
+      if (this.running.has(id)) continue;
+      const [account = '', region = '', name = ''] = key.split('/');
+      const instances = await deps.instances.of(account, region, name);
+      if (instances.some((i) => i.state === 'pending' || i.state === 'running')) {
+        this.ensureRunning(id).catch((err) => this.opts.log.error({ err, cluster: name }, 'control plane did not start'));
+      }
+    }
+  }
+
+  private async bringUp(id: string): Promise<Running> {
+    const rec = (await this.records.get(id))?.value;
+    if (!rec) throw new Error(`control plane ${id} is not provisioned`);
+    const { port } = await this.ensureListening(rec);
     const { store, clock, iam } = this.opts;
     const log = this.opts.log.child({ cluster: rec.name, account: rec.account, region: rec.region });
     const settings = new ClusterSettings(store, rec, log);
@@ -250,13 +344,7 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
     });
     server.prependListener('request', (req: IncomingMessage) => sourceIps.set(req.headers, plainIp(req.socket.remoteAddress)));
     guardEndpointAccess(server, () => settings.current?.resourcesVpcConfig ?? DEFAULT_ENDPOINT_ACCESS, log);
-    await listen(server, rec.port, this.host).catch(async (err: NodeJS.ErrnoException) => {
-      // The recorded port was taken while we were down: take another and record it.
-      if (err.code !== 'EADDRINUSE' || rec.port === 0) throw err;
-      log.warn({ port: rec.port }, 'recorded port in use; the endpoint changes');
-      await listen(server, 0, this.host);
-    });
-    const port = (server.address() as AddressInfo).port;
+    const accept = acceptHandedOff(server);
     // The service-account key is made when first needed (a token, the JWKS) and then kept in the
     // record, so bringing a cluster up does not spend ~170 ms of CPU on an RSA key it may never use.
     const signingKey = new LazySigningKey({
@@ -301,7 +389,7 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
     log.info({ port }, 'control plane up');
     return {
       api,
-      server,
+      accept,
       dataPlane,
       async stop() {
         await dataPlane?.stop();
@@ -340,17 +428,6 @@ function plainIp(addr: string | undefined): string {
 
 function keyPrefix(clusterId: string): string {
   return `/clusters/${clusterId}/registry/`;
-}
-
-function listen(server: https.Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
 }
 
 /** Deletes every key under a prefix (a deleted cluster's objects). */

@@ -19,7 +19,8 @@ import { KIND, type ClusterIssue, type ClusterRecord, type Scope } from './state
 
 /** The provider's view of a cluster. */
 export function controlPlaneCluster(scope: Scope, c: ClusterRecord): ControlPlaneCluster {
-  return { account: scope.account, region: scope.region, name: c.name, id: c.id, arn: c.arn, version: c.version, platformVersion: c.platformVersion };
+  const encryptsSecrets = !!c.encryptionConfig?.some((e) => e.resources.includes('secrets'));
+  return { account: scope.account, region: scope.region, name: c.name, id: c.id, arn: c.arn, version: c.version, platformVersion: c.platformVersion, encryptsSecrets };
 }
 
 /** Why a cluster being created cannot work (anymore): health issues, empty when fine. */
@@ -98,18 +99,17 @@ export function registerClusterMachine(rt: EksRuntime): void {
  * the cluster never claimed (a crash between creating it and claiming) is Cancelled.
  */
 const applyClusterUpdate: UpdateApplier = async (u, { scope, rt }) => {
-  const r: { outcome: 'Successful' | 'Cancelled'; versionChanged: boolean } = { outcome: 'Cancelled', versionChanged: false };
+  const r: { outcome: 'Successful' | 'Cancelled' } = { outcome: 'Cancelled' };
   const after = await mutate(tables(rt, scope).clusters, u.clusterName, (c) => {
     if (c.activeUpdateId !== u.id) {
       r.outcome = c.lastAppliedUpdateId === u.id ? 'Successful' : 'Cancelled';
       return undefined;
     }
     r.outcome = 'Successful';
-    r.versionChanged = 'version' in u.change;
     const next: ClusterRecord = { ...c, ...(u.change as Partial<ClusterRecord>), activeUpdateId: undefined, lastAppliedUpdateId: u.id };
     if (next.status === 'UPDATING') next.status = 'ACTIVE';
     return next;
   });
-  if (after && r.versionChanged) await rt.controlPlane.upgrade?.(controlPlaneCluster(scope, after));
+  if (after) await rt.controlPlane.updated?.(controlPlaneCluster(scope, after));
   return { status: r.outcome };
 };

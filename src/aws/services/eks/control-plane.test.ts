@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { limitProvisioning, type ControlPlaneCluster, type ControlPlaneEndpoint, type ControlPlaneProvider } from './control-plane.js';
 
-const cluster = (name: string): ControlPlaneCluster => ({ account: '000000000000', region: 'us-east-1', name, id: name, arn: `arn:${name}`, version: '1.32', platformVersion: 'eks.1' });
+const cluster = (name: string): ControlPlaneCluster => ({ account: '000000000000', region: 'us-east-1', name, id: name, arn: `arn:${name}`, version: '1.32', platformVersion: 'eks.1', encryptsSecrets: false });
 
 it('runs at most `max` provisions at once and starts the waiting ones in arrival order', async () => {
   const started: string[] = [];
@@ -44,5 +44,5 @@ it('runs at most `max` provisions at once and starts the waiting ones in arrival
   finish.get('e')!();
   assert.deepEqual(await Promise.all(results), ['https://a', 'https://b', 'bring-up failed', 'https://d', 'https://e']);
   assert.equal(peak, 2);
-  assert.equal(limited.upgrade, undefined, 'no upgrade when the provider has none');
+  assert.equal(limited.updated, undefined, 'no updated() when the provider has none');
 });

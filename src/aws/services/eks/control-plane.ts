@@ -15,6 +15,8 @@ export interface ControlPlaneCluster {
   arn: string;
   version: string;
   platformVersion: string;
+  /** Whether the cluster's `encryptionConfig` envelope-encrypts Secrets. */
+  encryptsSecrets: boolean;
 }
 
 /** How clients reach a provisioned control plane. */
@@ -40,8 +42,8 @@ export interface ControlPlaneProvider {
   ready(cluster: ControlPlaneCluster): Promise<boolean>;
   /** Stops the control plane and releases what it holds. */
   deprovision(cluster: ControlPlaneCluster): Promise<void>;
-  /** Applies a changed version (after a VersionUpdate succeeds); optional. */
-  upgrade?(cluster: ControlPlaneCluster): Promise<void>;
+  /** Applies a cluster as an update that succeeded left it (a new version, Secrets encryption); optional. */
+  updated?(cluster: ControlPlaneCluster): Promise<void>;
 }
 
 /** The 32 upper-case hex digits EKS names a cluster's endpoint and OIDC issuer with. */
@@ -106,6 +108,6 @@ export function limitProvisioning(provider: ControlPlaneProvider, max: number): 
     },
     ready: (c) => provider.ready(c),
     deprovision: (c) => provider.deprovision(c),
-    ...(provider.upgrade ? { upgrade: (c: ControlPlaneCluster) => provider.upgrade!(c) } : {}),
+    ...(provider.updated ? { updated: (c: ControlPlaneCluster) => provider.updated!(c) } : {}),
   };
 }
