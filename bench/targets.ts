@@ -5,6 +5,7 @@
  *   node --import tsx bench/targets.ts --make DIR [--pods 100000]   (once: a data dir with N pods)
  *   node --import tsx bench/targets.ts --data DIR [--server-dir CHECKOUT] [--watchers 1000]
  *                                      [--rate 20] [--updates 200] [--cpu-prof PROFDIR]
+ *                                      [--server-flags='--trace-gc …'] [--server-output FILE]
  *
  * `--make` starts the server on an empty DIR, creates the namespaces and the first 1,000 pods
  * through HTTPS (so they are exactly as the server stores them), stops it, and clones those stored
@@ -38,6 +39,10 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '20' },
     updates: { type: 'string', default: '200' },
     'cpu-prof': { type: 'string' },
+    /** Extra node flags for the server, space-separated (e.g. `--trace-gc`). */
+    'server-flags': { type: 'string' },
+    /** Where the server's own output goes (e.g. the `--trace-gc` lines). */
+    'server-output': { type: 'string' },
   },
 });
 
@@ -61,8 +66,10 @@ function readyz(base: string): Promise<boolean> {
 async function start(dataDir: string, kubeconfig: string, serverDir: string): Promise<{ server: ServerHandle; readyMs: number; spawnAt: number }> {
   const port = await freePort();
   const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(args['cpu-prof'])}`] : [];
+  nodeArgs.push(...(args['server-flags']?.split(/\s+/).filter(Boolean) ?? []));
   const spawnAt = performance.now();
-  const starting = startServer({ dataDir, kubeconfig, serverDir, port, nodeArgs });
+  const outputFile = args['server-output'] ? resolve(args['server-output']) : undefined;
+  const starting = startServer({ dataDir, kubeconfig, serverDir, port, nodeArgs, outputFile });
   let failed: Error | undefined;
   starting.catch((e: Error) => (failed = e));
   while (!(await readyz(`https://127.0.0.1:${port}`))) {

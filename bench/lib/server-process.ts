@@ -3,7 +3,7 @@
  * server's, for RSS readings and for killing it by pid.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -26,6 +26,8 @@ export interface ServerOptions {
   serverDir?: string;
   /** Port to listen on (default 0: any); a known port lets a client poll /readyz from the spawn on. */
   port?: number;
+  /** Appends everything the server writes (stdout and stderr) to this file, e.g. `--trace-gc` lines. */
+  outputFile?: string;
 }
 
 export interface ServerHandle {
@@ -58,6 +60,11 @@ export function startServer(opts: ServerOptions): Promise<ServerHandle> {
     resolve(code);
   }));
   child.stderr!.setEncoding('utf8').on('data', keep);
+  if (opts.outputFile) {
+    const file = createWriteStream(opts.outputFile, { flags: 'a' });
+    child.stdout!.pipe(file);
+    child.stderr!.pipe(file);
+  }
 
   return new Promise((resolve, reject) => {
     let buffered = '';
