@@ -234,3 +234,24 @@ test('shared informers: one per resource and selector, running until the last us
   await b.stop();
   assert.equal(await b.waitForSync(), true);
 });
+
+test('shared informers hold objects without managedFields; an update built from one keeps the stored ones', async () => {
+  const ref = await namespace('inf-trim');
+  await client.create(ref, { metadata: { name: 'cm', labels: { a: '1' } }, data: { k: 'v' } });
+  const stored = await client.get<KubeObject>({ ...ref, name: 'cm' });
+  assert.ok((stored.metadata?.managedFields as unknown[] | undefined)?.length, 'the server tracks managedFields');
+  const clock = new ManualClock();
+  const inf = new SharedInformers(client, clock, silentLogger()).informer({ resource: ref });
+  inf.start();
+  assert.equal(await inf.waitForSync(), true);
+  const cached = inf.get('inf-trim', 'cm')!;
+  assert.equal(cached.metadata?.managedFields, undefined);
+  assert.deepEqual(cached.metadata?.labels, { a: '1' });
+  assert.equal(cached.metadata?.resourceVersion, stored.metadata?.resourceVersion);
+  const updated = await client.update<KubeObject>({ ...ref, name: 'cm' }, { ...cached, metadata: { ...cached.metadata, labels: { a: '2' } } });
+  const managers = (o: KubeObject) => (o.metadata?.managedFields as { manager?: string }[] | undefined)?.map((m) => m.manager);
+  assert.deepEqual(managers(updated), managers(stored));
+  await eventually(() => inf.get('inf-trim', 'cm')?.metadata?.labels?.a === '2', { clock });
+  assert.equal(inf.get('inf-trim', 'cm')!.metadata?.managedFields, undefined, 'watch events are stripped too');
+  await inf.stop();
+});
