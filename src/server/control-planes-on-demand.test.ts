@@ -4,19 +4,22 @@
  * (TLS and HTTP as usual, the bootstrap objects there); concurrent first connections share one
  * bring-up; keep-alive connections are closed when the cluster is deleted, whose endpoint then
  * refuses connections; after a restart endpoints listen again on the same port without starting
- * anything.
+ * anything. With a data plane, an EC2 instance tagged to join an idle cluster (a self-managed
+ * node) brings it up without any connection.
  */
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { IamState } from '../aws/identity/index.js';
+import { createEc2 } from '../aws/services/ec2/index.js';
 import { Table } from '../aws/state/table.js';
 import { ManualClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
 import { issueClientCert, type CertKeyPair } from '../lib/pki.js';
 import { openMemoryStore } from '../store/memory/memory-store.js';
 import type { Store } from '../store/types.js';
+import { ClusterInstances } from './cluster-instances.js';
 import { ControlPlanes } from './control-planes.js';
 
 const scope = { account: '000000000000', region: 'eu-west-1' };
@@ -29,7 +32,7 @@ let ca: CertKeyPair;
 let admin: CertKeyPair;
 const clock = new ManualClock();
 
-const storedObjects = async () => (await store.range(`/clusters/${cluster.id}/registry/`, { limit: 1 })).kvs.length;
+const storedObjects = async (id = cluster.id) => (await store.range(`/clusters/${id}/registry/`, { limit: 1 })).kvs.length;
 
 function get(path: string, agent: https.Agent | false = false): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
@@ -107,5 +110,28 @@ describe('control planes on demand', () => {
     assert.equal(await connects(Number(endpoint.port)), false);
     assert.equal(await cps.ready(cluster), false);
     assert.equal(await storedObjects(), 0);
+  });
+});
+
+describe('control planes on demand, with a data plane', () => {
+  it('an instance tagged to join an idle cluster brings it up', async () => {
+    const ec2 = createEc2({ store, clock });
+    const planes = new ControlPlanes({ store, clock, log: silentLogger(), iam: new IamState(store, { clock }), dataPlane: { ec2: ec2.api, instances: new ClusterInstances(ec2.api, clock), store } });
+    const selfManaged = { ...cluster, name: 'self-managed', id: '1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b' };
+    try {
+      await planes.provision(selfManaged);
+      clock.advance(1000);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(await storedObjects(selfManaged.id), 0, 'idle: no instances to join it');
+      const [subnet] = await ec2.api.defaultSubnets(scope.account, scope.region, ['eu-west-1a']);
+      await ec2.api.runInstances(scope.account, scope.region, { subnetId: subnet!.subnetId, count: 1, instanceType: 't3.medium', tags: { 'kubernetes.io/cluster/self-managed': 'owned' } });
+      for (let i = 0; i < 100 && (await storedObjects(selfManaged.id)) === 0; i++) {
+        clock.advance(1000);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(await storedObjects(selfManaged.id), 1, 'brought up: its bootstrap objects are stored');
+    } finally {
+      await planes.stop();
+    }
   });
 });
