@@ -9,7 +9,7 @@
  * reason `aws eks get-token` tokens presigned for 60 s live 15 minutes).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { ALGORITHM, EMPTY_SHA256, UNSIGNED_PAYLOAD, amzDate, canonicalPath, canonicalQuery, parseAmzDate, sha256Hex, signature } from './sigv4.js';
+import { ALGORITHM, EMPTY_SHA256, UNSIGNED_PAYLOAD, amzDate, canonicalPath, canonicalQuery, parseAmzDate, sha256Hex, signature, type CanonicalInput } from './sigv4.js';
 
 /** An HTTP request as the protocol layer hands it over: `path` as on the wire (percent-encoded, no query). */
 export interface AwsHttpRequest {
@@ -87,11 +87,10 @@ const AUTH_PARTS = {
 function parseHeaderForm(auth: string, req: AwsHttpRequest): ParsedSigV4 | SigV4Failure {
   const alg = auth.trim().split(/\s+/, 1)[0] ?? '';
   const rest = auth.trim().slice(alg.length);
-  const part = (name: keyof typeof AUTH_PARTS) => AUTH_PARTS[name].exec(rest)?.[1];
-  const credRaw = part('Credential');
+  const credRaw = AUTH_PARTS.Credential.exec(rest)?.[1];
   const cred = credRaw ? parseCredential(credRaw) : undefined;
-  const signedRaw = part('SignedHeaders');
-  const sig = part('Signature');
+  const signedRaw = AUTH_PARTS.SignedHeaders.exec(rest)?.[1];
+  const sig = AUTH_PARTS.Signature.exec(rest)?.[1];
   const dateHeader = one(req.headers['x-amz-date']);
   const httpDate = one(req.headers.date);
   const problems: string[] = [];
@@ -132,6 +131,14 @@ function parseQueryForm(q: URLSearchParams): ParsedSigV4 | SigV4Failure {
   return { form: 'query', ...cred, amzDate: stamp, time, signedHeaders, signature: q.get('X-Amz-Signature')!, ...(expires !== undefined ? { expires } : {}), ...(token !== null ? { securityToken: token } : {}) };
 }
 
+/** Whether the request's signature is the one `secret` gives for `base` with `payloadHash` (compared in constant time). */
+function signatureMatches(p: ParsedSigV4, secret: string, base: CanonicalInput, payloadHash: string): boolean {
+  base.payloadHash = payloadHash;
+  const want = Buffer.from(signature(base, secret, p.amzDate, p.region, p.service), 'utf8');
+  const given = Buffer.from(p.signature, 'utf8');
+  return want.length === given.length && timingSafeEqual(want, given);
+}
+
 /** "Signature expired: …" / "Signature not yet current: …" as AWS words it. */
 function windowFailure(p: ParsedSigV4, now: number, lifetimeMs: number, unit: string): SigV4Failure | undefined {
   if (p.time > now + SKEW_MS) {
@@ -169,20 +176,16 @@ export function verifySigV4(req: AwsHttpRequest, p: ParsedSigV4, key: KeySecret,
     if (!streaming && declared !== sha256Hex(req.body)) return { kind: 'mismatch', service: p.service };
     payloadHash = declared;
   } else payloadHash = req.body.length ? sha256Hex(req.body) : EMPTY_SHA256;
-  const base = {
+  const base: CanonicalInput = {
     method: req.method,
     path: canonicalPath(req.path),
     query: canonicalQuery(req.query, p.form === 'query' ? 'X-Amz-Signature' : undefined),
     headers,
     signedHeaders: [...p.signedHeaders].sort(),
+    payloadHash: '',
   };
-  const given = Buffer.from(p.signature, 'utf8');
-  const matches = (hash: string) => {
-    const want = Buffer.from(signature({ ...base, payloadHash: hash }, key.secret, p.amzDate, p.region, p.service), 'utf8');
-    return want.length === given.length && timingSafeEqual(want, given);
-  };
-  if (matches(payloadHash)) return undefined;
+  if (signatureMatches(p, key.secret, base, payloadHash)) return undefined;
   // Presigners differ on the payload of a presigned URL (empty-body hash vs UNSIGNED-PAYLOAD).
-  if (p.form === 'query' && payloadHash !== UNSIGNED_PAYLOAD && matches(UNSIGNED_PAYLOAD)) return undefined;
+  if (p.form === 'query' && payloadHash !== UNSIGNED_PAYLOAD && signatureMatches(p, key.secret, base, UNSIGNED_PAYLOAD)) return undefined;
   return { kind: 'mismatch', service: p.service };
 }

@@ -13,7 +13,7 @@
  *
  * Verification lives in sigv4-verify.ts; this file has no state and no I/O.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
@@ -39,8 +39,12 @@ export interface SignOptions {
   contentSha256Header?: boolean;
 }
 
+/** Text that RFC 3986 encoding leaves as it is (most path segments and query values). */
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
+
 /** RFC 3986 encoding as SigV4 wants it: everything but `A-Za-z0-9-_.~` as `%XX` of its UTF-8 bytes. */
 export function uriEncode(s: string): string {
+  if (UNRESERVED.test(s)) return s;
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
@@ -69,8 +73,16 @@ export function canonicalQuery(pairs: Iterable<[string, string]>, omit?: string)
 /** A header value as SigV4 canonicalizes it (Trimall; repeated headers joined with `,`). */
 export function canonicalHeaderValue(v: string | string[] | undefined): string {
   if (v === undefined) return '';
-  const one = (x: string) => x.trim().replace(/\s+/g, ' ');
-  return Array.isArray(v) ? v.map(one).join(',') : one(v);
+  return Array.isArray(v) ? v.map(trimAll).join(',') : trimAll(v);
+}
+
+/** Whitespace Trimall would change inside an already trimmed value. */
+const FOLDABLE = /\s\s|[^\S ]/;
+
+/** SigV4's Trimall: outer whitespace removed, inner runs folded to one space. */
+function trimAll(x: string): string {
+  const t = x.trim();
+  return FOLDABLE.test(t) ? t.replace(/\s+/g, ' ') : t;
 }
 
 /** Canonical header block (each `name:value\n`) for `signed` names, from lower-cased request headers. */
@@ -81,7 +93,7 @@ export function canonicalHeaders(headers: Record<string, string | string[] | und
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 const keyCache = new Map<string, Buffer>();
