@@ -95,7 +95,8 @@ export function createAwsRouter(opts: RouterOptions): AwsRouter {
 
   async function handle(req: AwsHttpRequest): Promise<AwsHttpResponse> {
     const requestId = newId();
-    const started = performance.now();
+    const debug = opts.log.isLevelEnabled('debug');
+    const started = debug ? performance.now() : 0;
     const kind = classifyAwsRequest(req, models);
     const service = kind.service ? services.get(kind.service) : undefined;
     const protocol: ProtocolName = service?.model.metadata.protocol ?? kind.looksLike;
@@ -115,13 +116,13 @@ export function createAwsRouter(opts: RouterOptions): AwsRouter {
       const handler = service.handlers[found.name];
       if (!handler) throw new AwsError('NotImplemented', ERRORS.notImplemented(found.name, service.name), 501);
       const output = await handler(input, ctx);
-      res = serializeOutput(service.model, found.name, found.op, output, requestId, wantsJson(req));
+      res = serializeOutput(service.model, found.name, found.op, output, requestId, req);
     } catch (err) {
       res = serializeError(protocol, toAwsError(err, protocol, opts.log), requestId, service?.model);
     }
     res.headers['x-amzn-RequestId'] = requestId;
     if (protocol === 'query' || protocol === 'ec2') res.headers['x-amz-request-id'] = requestId;
-    opts.log.debug({ service: kind.service, op: opName, status: res.status, ms: Math.round((performance.now() - started) * 100) / 100 }, 'aws request');
+    if (debug) opts.log.debug({ service: kind.service, op: opName, status: res.status, ms: Math.round((performance.now() - started) * 100) / 100 }, 'aws request');
     return res;
   }
 
@@ -172,14 +173,14 @@ function wantsJson(req: AwsHttpRequest): boolean {
   return /\bapplication\/json\b/.test(String(req.headers.accept ?? ''));
 }
 
-function serializeOutput(model: ServiceModel, name: string, op: OperationModel, output: Record<string, unknown>, requestId: string, json: boolean): AwsHttpResponse {
+function serializeOutput(model: ServiceModel, name: string, op: OperationModel, output: Record<string, unknown>, requestId: string, req: AwsHttpRequest): AwsHttpResponse {
   switch (model.metadata.protocol) {
     case 'rest-json':
       return serializeRestJsonOutput(model, op, output);
     case 'json':
       return serializeJsonOutput(model, op, output);
     case 'query':
-      return json ? serializeQueryJson(model, name, op, output, requestId) : serializeQueryOutput(model, name, op, output, requestId, 'query');
+      return wantsJson(req) ? serializeQueryJson(model, name, op, output, requestId) : serializeQueryOutput(model, name, op, output, requestId, 'query');
     case 'ec2':
       return serializeQueryOutput(model, name, op, output, requestId, 'ec2');
   }

@@ -21,12 +21,13 @@ interface Route {
   literals: number;
 }
 
-const routeCache = new WeakMap<ServiceModel, Route[]>();
+/** Per model, its routes by HTTP method, most specific first. */
+const routeCache = new WeakMap<ServiceModel, Map<string, Route[]>>();
 
-function routes(model: ServiceModel): Route[] {
-  let rs = routeCache.get(model);
-  if (rs) return rs;
-  rs = Object.entries(model.operations).map(([op, o]) => {
+function routes(model: ServiceModel): Map<string, Route[]> {
+  let byMethod = routeCache.get(model);
+  if (byMethod) return byMethod;
+  const rs = Object.entries(model.operations).map(([op, o]) => {
     const [path = '/', qs = ''] = o.http.requestUri.split('?');
     const segments = path.split('/').filter(Boolean).map((seg) => {
       const m = /^\{([^}]+?)(\+)?\}$/.exec(seg);
@@ -36,38 +37,46 @@ function routes(model: ServiceModel): Route[] {
     return { op, method: o.http.method, segments, query, literals: segments.filter((s) => s.literal).length };
   });
   rs.sort((a, b) => b.literals - a.literals || b.segments.length - a.segments.length);
-  routeCache.set(model, rs);
-  return rs;
+  byMethod = new Map();
+  for (const r of rs) {
+    let list = byMethod.get(r.method);
+    if (!list) byMethod.set(r.method, (list = []));
+    list.push(r);
+  }
+  routeCache.set(model, byMethod);
+  return byMethod;
 }
 
 /** The operation a request addresses and its decoded uri labels; undefined when no route matches. */
 export function matchRestJson(model: ServiceModel, req: Pick<AwsHttpRequest, 'method' | 'path' | 'query'>): { op: string; labels: Record<string, string> } | undefined {
-  const parts = req.path.split('/').filter(Boolean);
-  for (const r of routes(model)) {
-    if (r.method !== req.method) continue;
-    if (r.query.some(([k, v]) => !req.query.has(k) || (v !== '' && req.query.get(k) !== v))) continue;
+  const candidates = routes(model).get(req.method);
+  if (!candidates) return undefined;
+  const parts = req.path.split('/').filter(Boolean).map(decode);
+  for (const r of candidates) {
+    if (r.query.length && r.query.some(([k, v]) => !req.query.has(k) || (v !== '' && req.query.get(k) !== v))) continue;
     const labels = matchSegments(r, parts);
     if (labels) return { op: r.op, labels };
   }
   return undefined;
 }
 
+/** The labels of route `r` in the decoded path segments `parts`; undefined when it does not match. */
 function matchSegments(r: Route, parts: string[]): Record<string, string> | undefined {
+  if (parts.length < r.segments.length || (parts.length > r.segments.length && !r.segments[r.segments.length - 1]?.greedy)) return undefined;
+  for (let i = 0; i < r.segments.length; i++) {
+    const seg = r.segments[i]!;
+    if (seg.literal !== undefined && parts[i] !== seg.literal) return undefined;
+  }
   const labels: Record<string, string> = {};
   for (let i = 0; i < r.segments.length; i++) {
     const seg = r.segments[i]!;
     if (seg.greedy) {
-      if (i >= parts.length) return undefined;
-      labels[seg.label!] = parts.slice(i).map(decode).join('/');
+      labels[seg.label!] = parts.slice(i).join('/');
       return labels;
     }
-    const part = parts[i];
-    if (part === undefined) return undefined;
-    if (seg.literal !== undefined) {
-      if (decode(part) !== seg.literal) return undefined;
-    } else labels[seg.label!] = decode(part);
+    if (seg.label !== undefined) labels[seg.label] = parts[i]!;
   }
-  return parts.length === r.segments.length ? labels : undefined;
+  return labels;
 }
 
 function decode(s: string): string {
@@ -81,35 +90,40 @@ function decode(s: string): string {
 /** A scalar from a uri label, query parameter or header, converted by its shape. */
 function scalarFromText(model: ServiceModel, ref: ShapeRef, text: string, path: (string | number)[], issues: Violation[]): unknown {
   const s = shapeOf(model, ref);
-  const bad = () => void issues.push({ path, value: text, kind: 'type', constraint: CONSTRAINT.type(s.type) });
   switch (s.type) {
     case 'integer':
     case 'long':
       if (/^-?\d+$/.test(text)) return Number(text);
-      return bad();
+      return typeIssue(issues, path, text, s.type);
     case 'float':
     case 'double':
       if (text.trim() !== '' && !Number.isNaN(Number(text))) return Number(text);
-      return bad();
+      return typeIssue(issues, path, text, s.type);
     case 'boolean':
       if (text === 'true' || text === 'false') return text === 'true';
-      return bad();
+      return typeIssue(issues, path, text, s.type);
     case 'timestamp':
-      return parseTimestamp(text) ?? bad();
+      return parseTimestamp(text) ?? typeIssue(issues, path, text, s.type);
     case 'blob':
-      return blobIn(text) ?? bad();
+      return blobIn(text) ?? typeIssue(issues, path, text, s.type);
     case 'string':
       if (ref.jsonvalue) {
         try {
           return JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
         } catch {
-          return bad();
+          return typeIssue(issues, path, text, s.type);
         }
       }
       return text;
     default:
       return text;
   }
+}
+
+/** Records that `text` is not of `type`; the value is dropped (undefined). */
+function typeIssue(issues: Violation[], path: (string | number)[], text: string, type: string): undefined {
+  issues.push({ path, value: text, kind: 'type', constraint: CONSTRAINT.type(type) });
+  return undefined;
 }
 
 /**
@@ -120,12 +134,9 @@ export function parseRestJsonInput(model: ServiceModel, op: OperationModel, req:
   if (!op.input) return {};
   const shape = shapeOf(model, op.input);
   const out: Record<string, unknown> = {};
-  const bound = new Set<string>();
-  for (const [name, m] of Object.entries(shape.members ?? {})) {
-    if (!m.location) continue;
-    bound.add(name);
-    const key = m.locationName ?? name;
-    const v = locatedValue(model, m, key, req, labels, shape, name, issues);
+  const { located, bound, hasBodyMembers } = inputLayout(shape);
+  for (const [name, m] of located) {
+    const v = locatedValue(model, m, m.locationName ?? name, req, labels, shape, name, issues);
     if (v !== undefined) out[name] = v;
   }
   if (shape.payload) {
@@ -135,9 +146,28 @@ export function parseRestJsonInput(model: ServiceModel, op: OperationModel, req:
     if (v !== undefined) out[shape.payload] = v;
     return out;
   }
-  const hasBodyMembers = Object.values(shape.members ?? {}).some((m) => !m.location);
   if (hasBodyMembers && req.body.length) Object.assign(out, decodeJson(model, { shape: op.input }, jsonBody(req), issues, [], bound));
   return out;
+}
+
+/** An input shape's members bound to the uri, query string or headers, and whether any travel in the body. */
+interface InputLayout {
+  located: [string, ShapeRef][];
+  bound: ReadonlySet<string>;
+  hasBodyMembers: boolean;
+}
+
+const layouts = new WeakMap<Shape, InputLayout>();
+
+function inputLayout(shape: Shape): InputLayout {
+  let l = layouts.get(shape);
+  if (!l) {
+    const members = Object.entries(shape.members ?? {});
+    const located = members.filter(([, m]) => m.location);
+    l = { located, bound: new Set(located.map(([name]) => name)), hasBodyMembers: members.some(([, m]) => !m.location) };
+    layouts.set(shape, l);
+  }
+  return l;
 }
 
 function jsonBody(req: AwsHttpRequest): unknown {

@@ -69,7 +69,6 @@ export function validateInput(model: ServiceModel, shapeName: string, value: Rec
 
 function walk(model: ServiceModel, ref: ShapeRef, v: unknown, path: (string | number)[], out: Violation[], wireName: string | undefined): void {
   const s = shapeOf(model, ref);
-  const add = (kind: Violation['kind'], constraint: string): void => void out.push({ path, value: v, kind, constraint, wireName });
   switch (s.type) {
     case 'structure': {
       if (!isRecord(v) || s.document) return;
@@ -88,8 +87,8 @@ function walk(model: ServiceModel, ref: ShapeRef, v: unknown, path: (string | nu
     case 'map': {
       const n = Array.isArray(v) ? v.length : isRecord(v) ? Object.keys(v).length : undefined;
       if (n === undefined) return;
-      if (s.min !== undefined && n < s.min) add('length', CONSTRAINT.minLength(s.min));
-      if (s.max !== undefined && n > s.max) add('length', CONSTRAINT.maxLength(s.max));
+      if (s.min !== undefined && n < s.min) violation(out, path, v, 'length', CONSTRAINT.minLength(s.min), wireName);
+      if (s.max !== undefined && n > s.max) violation(out, path, v, 'length', CONSTRAINT.maxLength(s.max), wireName);
       if (Array.isArray(v)) v.forEach((x, i) => x !== null && x !== undefined && walk(model, s.member!, x, [...path, i + 1], out, undefined));
       else for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         walk(model, s.key!, k, [...path, k], out, undefined);
@@ -99,18 +98,18 @@ function walk(model: ServiceModel, ref: ShapeRef, v: unknown, path: (string | nu
     }
     case 'string': {
       if (typeof v !== 'string') return;
-      if (s.enum && !s.enum.includes(v)) return add('enum', CONSTRAINT.enum(s.enum));
-      if (s.min !== undefined && v.length < s.min) add('length', CONSTRAINT.minLength(s.min));
+      if (s.enum && !s.enum.includes(v)) return violation(out, path, v, 'enum', CONSTRAINT.enum(s.enum), wireName);
+      if (s.min !== undefined && v.length < s.min) violation(out, path, v, 'length', CONSTRAINT.minLength(s.min), wireName);
       const tooLong = s.max !== undefined && v.length > s.max;
-      if (tooLong) add('length', CONSTRAINT.maxLength(s.max!));
+      if (tooLong) violation(out, path, v, 'length', CONSTRAINT.maxLength(s.max!), wireName);
       // A value already too long is not also run through the regex (bounded work per request).
-      if (s.pattern && v.length && !tooLong && compilePattern(s.pattern)?.test(v) === false) add('pattern', CONSTRAINT.pattern(s.pattern));
+      if (s.pattern && v.length && !tooLong && compilePattern(s.pattern)?.test(v) === false) violation(out, path, v, 'pattern', CONSTRAINT.pattern(s.pattern), wireName);
       return;
     }
     case 'blob': {
       if (!(v instanceof Uint8Array)) return;
-      if (s.min !== undefined && v.byteLength < s.min) add('length', CONSTRAINT.minLength(s.min));
-      if (s.max !== undefined && v.byteLength > s.max) add('length', CONSTRAINT.maxLength(s.max));
+      if (s.min !== undefined && v.byteLength < s.min) violation(out, path, v, 'length', CONSTRAINT.minLength(s.min), wireName);
+      if (s.max !== undefined && v.byteLength > s.max) violation(out, path, v, 'length', CONSTRAINT.maxLength(s.max), wireName);
       return;
     }
     case 'integer':
@@ -118,13 +117,18 @@ function walk(model: ServiceModel, ref: ShapeRef, v: unknown, path: (string | nu
     case 'float':
     case 'double': {
       if (typeof v !== 'number') return;
-      if (s.min !== undefined && v < s.min) add('range', CONSTRAINT.minValue(s.min));
-      if (s.max !== undefined && v > s.max) add('range', CONSTRAINT.maxValue(s.max));
+      if (s.min !== undefined && v < s.min) violation(out, path, v, 'range', CONSTRAINT.minValue(s.min), wireName);
+      if (s.max !== undefined && v > s.max) violation(out, path, v, 'range', CONSTRAINT.maxValue(s.max), wireName);
       return;
     }
     default:
       return;
   }
+}
+
+/** Adds one violation (a function, not a closure per call: tsx names every closure it creates). */
+function violation(out: Violation[], path: (string | number)[], value: unknown, kind: Violation['kind'], constraint: string, wireName: string | undefined): void {
+  out.push({ path, value, kind, constraint, wireName });
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
