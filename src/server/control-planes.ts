@@ -59,7 +59,8 @@ interface ControlPlaneRecord {
   version: string;
   port: number;
   ca: CertKeyPair;
-  serving: CertKeyPair;
+  /** The API server's certificate, issued by `ca` when the control plane first comes up. */
+  serving?: CertKeyPair;
   /** PEM key the cluster signs service-account tokens with, once made (on first use: {@link LazySigningKey}). */
   serviceAccountKeyPem?: string;
   /** Whether Secrets are envelope-encrypted: such a cluster is kept up, so a rewrite to envelopes finishes. */
@@ -133,13 +134,7 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
     let rec = (await this.records.get(c.id))?.value;
     if (!rec) {
       const ca = await createCA('kubernetes', { now: this.opts.clock.now() });
-      const serving = await issueServerCert(ca, {
-        commonName: 'kube-apiserver',
-        dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
-        ipAddresses: ['127.0.0.1', this.host].filter((h, i, a) => /^[\d.]+$/.test(h) && a.indexOf(h) === i),
-        now: this.opts.clock.now(),
-      });
-      const fresh: ControlPlaneRecord = { id: c.id, account: c.account, region: c.region, name: c.name, version: c.version, port: 0, ca, serving, encryptsSecrets: c.encryptsSecrets };
+      const fresh: ControlPlaneRecord = { id: c.id, account: c.account, region: c.region, name: c.name, version: c.version, port: 0, ca, encryptsSecrets: c.encryptsSecrets };
       if (!(await this.records.create(c.id, fresh))) return this.provision(c);
       rec = fresh;
     }
@@ -250,6 +245,19 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
     await (await r?.catch(() => undefined))?.stop();
   }
 
+  /** Issues the API server's certificate and keeps it in the record (the first one kept wins). */
+  private async issueServing(rec: ControlPlaneRecord): Promise<CertKeyPair> {
+    const serving = await issueServerCert(rec.ca, {
+      commonName: 'kube-apiserver',
+      dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+      ipAddresses: ['127.0.0.1', this.host].filter((h, i, a) => /^[\d.]+$/.test(h) && a.indexOf(h) === i),
+      now: this.opts.clock.now(),
+    });
+    const kept = await this.records.modify(rec.id, (r) => (r.serving ? r : { ...r, serving }));
+    if (!kept?.serving) throw new Error(`control plane ${rec.id} is gone`);
+    return kept.serving;
+  }
+
   /**
    * While some cluster is not up and the server has a data plane: every second, brings up the
    * clusters that EC2 instances are tagged to join (`kubernetes.io/cluster/<name>`, self-managed
@@ -281,6 +289,7 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
     const rec = (await this.records.get(id))?.value;
     if (!rec) throw new Error(`control plane ${id} is not provisioned`);
     const { port } = await this.ensureListening(rec);
+    const serving = rec.serving ?? (await this.issueServing(rec));
     const { store, clock, iam } = this.opts;
     const log = this.opts.log.child({ cluster: rec.name, account: rec.account, region: rec.region });
     const settings = new ClusterSettings(store, rec, log);
@@ -334,7 +343,7 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
     });
     const server = createHttpsServer({
       api: front,
-      tls: { certPem: rec.serving.certPem, keyPem: rec.serving.keyPem, caPem: rec.ca.certPem },
+      tls: { certPem: serving.certPem, keyPem: serving.keyPem, caPem: rec.ca.certPem },
       log,
       authenticate: async (req) => {
         const auth = req.headers.authorization;
