@@ -69,38 +69,80 @@ export function decodeJson(model: ServiceModel, ref: ShapeRef, v: unknown, issue
 
 /**
  * Encodes a handler's value for a JSON body. Members the shape does not declare are dropped (the
- * model is the wire authority); `skip` names members written elsewhere (headers, status code).
+ * model is the wire authority), and so are members bound to headers or the status code.
  */
-export function encodeJson(model: ServiceModel, ref: ShapeRef, v: unknown, skip?: ReadonlySet<string>): unknown {
-  if (v === undefined || v === null) return undefined;
+export function encodeJson(model: ServiceModel, ref: ShapeRef, v: unknown): unknown {
+  return encoderOf(model, ref)(v);
+}
+
+/** A shape's JSON encoder, compiled once per model, shape and timestamp format. */
+type Encoder = (v: unknown) => unknown;
+
+const encoders = new WeakMap<ServiceModel, Map<string, Encoder>>();
+
+function encoderOf(model: ServiceModel, ref: ShapeRef): Encoder {
+  let byShape = encoders.get(model);
+  if (!byShape) encoders.set(model, (byShape = new Map()));
+  const id = ref.timestampFormat ? `${ref.shape} ${ref.timestampFormat}` : ref.shape;
+  let enc = byShape.get(id);
+  if (!enc) {
+    // Registered before its members are compiled, so recursive shapes find it.
+    let compiled: Encoder | undefined;
+    byShape.set(id, (x) => compiled!(x));
+    compiled = compileEncoder(model, ref);
+    byShape.set(id, compiled);
+    enc = compiled;
+  }
+  return enc;
+}
+
+function compileEncoder(model: ServiceModel, ref: ShapeRef): Encoder {
   const s = shapeOf(model, ref);
   switch (s.type) {
     case 'structure': {
-      if (s.document || !isObject(v)) return s.document ? v : undefined;
-      const out: Record<string, unknown> = {};
-      for (const [name, m] of Object.entries(s.members ?? {})) {
-        if (skip?.has(name) || m.location) continue;
-        const e = encodeJson(model, m, v[name]);
-        if (e !== undefined) out[m.locationName ?? name] = e;
-      }
-      return out;
+      if (s.document) return (v) => (v === null ? undefined : v);
+      const members = Object.entries(s.members ?? {})
+        .filter(([, m]) => !m.location)
+        .map(([name, m]) => ({ name, wire: m.locationName ?? name, enc: encoderOf(model, m) }));
+      return (v) => {
+        if (!isObject(v)) return undefined;
+        const out: Record<string, unknown> = {};
+        for (const m of members) {
+          const e = m.enc(v[m.name]);
+          if (e !== undefined) out[m.wire] = e;
+        }
+        return out;
+      };
     }
-    case 'list':
-      return Array.isArray(v) ? v.map((x) => encodeJson(model, s.member!, x) ?? null) : undefined;
+    case 'list': {
+      const member = encoderOf(model, s.member!);
+      return (v) => {
+        if (!Array.isArray(v)) return undefined;
+        const out: unknown[] = new Array(v.length);
+        for (let i = 0; i < v.length; i++) out[i] = member(v[i]) ?? null;
+        return out;
+      };
+    }
     case 'map': {
-      if (!isObject(v)) return undefined;
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) setOwn(out, k, encodeJson(model, s.value!, x) ?? null);
-      return out;
+      const value = encoderOf(model, s.value!);
+      return (v) => {
+        if (!isObject(v)) return undefined;
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(v)) setOwn(out, k, value(v[k]) ?? null);
+        return out;
+      };
     }
     case 'timestamp': {
-      const d = toDate(v);
-      return d && formatTimestamp(d, ref.timestampFormat ?? s.timestampFormat ?? 'unixTimestamp');
+      const format = ref.timestampFormat ?? s.timestampFormat ?? 'unixTimestamp';
+      return (v) => {
+        const d = v === null ? undefined : toDate(v);
+        return d && formatTimestamp(d, format);
+      };
     }
     case 'blob':
-      return blobOut(v);
+      return (v) => (v === null || v === undefined ? undefined : blobOut(v));
     default:
-      return v;
+      return (v) => (v === null ? undefined : v);
   }
 }
 

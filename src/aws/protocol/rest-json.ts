@@ -134,7 +134,7 @@ export function parseRestJsonInput(model: ServiceModel, op: OperationModel, req:
   if (!op.input) return {};
   const shape = shapeOf(model, op.input);
   const out: Record<string, unknown> = {};
-  const { located, bound, hasBodyMembers } = inputLayout(shape);
+  const { located, bound, hasBodyMembers } = layoutOf(shape);
   for (const [name, m] of located) {
     const v = locatedValue(model, m, m.locationName ?? name, req, labels, shape, name, issues);
     if (v !== undefined) out[name] = v;
@@ -150,16 +150,16 @@ export function parseRestJsonInput(model: ServiceModel, op: OperationModel, req:
   return out;
 }
 
-/** An input shape's members bound to the uri, query string or headers, and whether any travel in the body. */
-interface InputLayout {
+/** A structure's members bound to the uri, query string, headers or status code, and whether any travel in the body. */
+interface Layout {
   located: [string, ShapeRef][];
   bound: ReadonlySet<string>;
   hasBodyMembers: boolean;
 }
 
-const layouts = new WeakMap<Shape, InputLayout>();
+const layouts = new WeakMap<Shape, Layout>();
 
-function inputLayout(shape: Shape): InputLayout {
+function layoutOf(shape: Shape): Layout {
   let l = layouts.get(shape);
   if (!l) {
     const members = Object.entries(shape.members ?? {});
@@ -220,10 +220,7 @@ export function serializeRestJsonOutput(model: ServiceModel, op: OperationModel,
   let status = op.http.responseCode ?? 200;
   if (!op.output) return { status, headers, body: '{}' };
   const shape = shapeOf(model, op.output);
-  const located = new Set<string>();
-  for (const [name, m] of Object.entries(shape.members ?? {})) {
-    if (!m.location) continue;
-    located.add(name);
+  for (const [name, m] of layoutOf(shape).located) {
     const v = output[name];
     if (v === undefined || v === null) continue;
     if (m.location === 'statusCode' && typeof v === 'number') status = v;
@@ -234,7 +231,7 @@ export function serializeRestJsonOutput(model: ServiceModel, op: OperationModel,
     const p = encodeJson(model, shape.members![shape.payload]!, output[shape.payload]);
     return { status, headers, body: JSON.stringify(p ?? {}) };
   }
-  return { status, headers, body: JSON.stringify(encodeJson(model, { shape: op.output }, output, located) ?? {}) };
+  return { status, headers, body: JSON.stringify(encodeJson(model, { shape: op.output }, output) ?? {}) };
 }
 
 function headerText(model: ServiceModel, ref: ShapeRef, v: unknown): string {
