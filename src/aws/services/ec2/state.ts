@@ -10,6 +10,7 @@ import { Table } from '../../state/table.js';
 import type { AwsError } from '../../types.js';
 import { ensureDefaults } from './defaults.js';
 import { Ec2Errors } from './errors.js';
+import { backfillGroupNames } from './group-names.js';
 import { SubnetIpam } from './ipam.js';
 import type {
   AddressDoc, ClientTokenDoc, InstanceDoc, InternetGatewayDoc, KeyPairDoc, LaunchTemplateDoc, LaunchTemplateVersionDoc, NatGatewayDoc,
@@ -58,6 +59,8 @@ export class Ec2Region {
   readonly vpcs: Table<VpcDoc>;
   readonly subnets: Table<SubnetDoc>;
   readonly groups: Table<SecurityGroupDoc>;
+  /** `<vpcId>/<name>` → the group holding that name (./group-names.ts). */
+  readonly groupNames: Table<{ groupId: string }>;
   readonly igws: Table<InternetGatewayDoc>;
   readonly routeTables: Table<RouteTableDoc>;
   readonly enis: Table<NetworkInterfaceDoc>;
@@ -80,6 +83,7 @@ export class Ec2Region {
     this.vpcs = t('vpc');
     this.subnets = t('subnet');
     this.groups = t('security-group');
+    this.groupNames = t('security-group-name');
     this.igws = t('internet-gateway');
     this.routeTables = t('route-table');
     this.enis = t('network-interface');
@@ -108,6 +112,7 @@ export class Ec2Region {
     const key = `${this.account}/${this.region}`;
     if (!this.env.defaultsDone.has(key)) {
       await ensureDefaults(this);
+      await backfillGroupNames(this);
       this.env.defaultsDone.add(key);
     }
     return this;

@@ -6,6 +6,7 @@
  */
 import { egressAllRule } from '../builders.js';
 import { Ec2Errors } from '../errors.js';
+import { claimGroupName, groupByVpcAndName, releaseGroupName } from '../group-names.js';
 import { applyFilters } from '../filters.js';
 import { op, type DescribeInput, type Ec2Handler, type TagSpec } from '../handler.js';
 import { newId } from '../ids.js';
@@ -25,8 +26,8 @@ export async function createSecurityGroup(r: Ec2Region, i: { GroupName: string; 
   const vpc = i.VpcId ? await r.vpc(i.VpcId) : await r.defaultVpc();
   if (!vpc) throw Ec2Errors.noDefaultVpc();
   if (i.GroupName.toLowerCase().startsWith('sg-')) throw Ec2Errors.groupNameSgPrefix();
-  if ((await r.all(r.groups)).some((g) => g.VpcId === vpc.VpcId && g.GroupName === i.GroupName)) throw Ec2Errors.groupDuplicate(i.GroupName, vpc.VpcId);
   const groupId = newId('sg');
+  if (!(await claimGroupName(r, vpc.VpcId, i.GroupName, groupId))) throw Ec2Errors.groupDuplicate(i.GroupName, vpc.VpcId);
   const doc: SecurityGroupDoc = {
     GroupId: groupId,
     GroupName: i.GroupName,
@@ -49,13 +50,14 @@ export async function deleteSecurityGroup(r: Ec2Region, groupId: string): Promis
   const usedByRule = (await r.all(r.groups)).some((o) => o.GroupId !== g.GroupId && o.rules.some((x) => x.groupId === g.GroupId));
   if (usedByEni || usedByRule) throw Ec2Errors.groupInUse(g.GroupId);
   await r.groups.delete(g.GroupId);
+  await releaseGroupName(r, g);
 }
 
 /** A group by name in the default VPC (how EC2 resolves names without a VPC). */
 async function groupByName(r: Ec2Region, name: string): Promise<SecurityGroupDoc> {
   const vpc = await r.defaultVpc();
   if (!vpc) throw Ec2Errors.noDefaultVpc();
-  const g = (await r.all(r.groups)).find((x) => x.VpcId === vpc.VpcId && x.GroupName === name);
+  const g = await groupByVpcAndName(r, vpc.VpcId, name);
   if (!g) throw Ec2Errors.groupNotFoundInDefaultVpc(name, vpc.VpcId);
   return g;
 }
