@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAwsServer } from '../aws/endpoint.js';
+import { StoreMirror } from '../aws/state/store-mirror.js';
 import { createAuthenticator, createAuthorizer, iamApiOf, IamState } from '../aws/identity/index.js';
 import type { AwsService } from '../aws/service.js';
 import { createAutoScaling } from '../aws/services/autoscaling/index.js';
@@ -44,15 +45,19 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
   const clock = opts.clock ?? realClock;
   await mkdir(opts.dataDir, { recursive: true });
   const store = await openStore(opts.storeUrl ?? 'sqlite:', { dataDir: opts.dataDir });
-  const iam = new IamState(store, { clock });
-  const ec2 = createEc2({ store, clock });
-  const autoscaling = createAutoScaling({ store, clock, ec2: ec2.api, log });
-  const kms = createKmsService({ store, clock, masterKey: await loadOrCreateMasterSecret(join(opts.dataDir, MASTER_SECRET_FILE)) });
+  // The AWS services read their records from a watch-driven mirror (writes go to the store);
+  // control planes keep the store itself.
+  const aws = new StoreMirror(store, '/aws/', 4, log);
+  await aws.start();
+  const iam = new IamState(aws, { clock });
+  const ec2 = createEc2({ store: aws, clock });
+  const autoscaling = createAutoScaling({ store: aws, clock, ec2: ec2.api, log });
+  const kms = createKmsService({ store: aws, clock, masterKey: await loadOrCreateMasterSecret(join(opts.dataDir, MASTER_SECRET_FILE)) });
   const controlPlanes = new ControlPlanes({ store, clock, log, iam, host: opts.host, dataPlane: { ec2: ec2.api, instances: new ClusterInstances(ec2.api, clock), store, autoscaling: autoscaling.api, drainTimeoutMs: opts.realisticTiming ? 15 * 60_000 : undefined }, kms: kms.api, dataDir: opts.dataDir });
   const eks = createEksService({
     ec2: ec2.api,
     iam: iamApiOf(iam),
-    store,
+    store: aws,
     clock,
     log,
     controlPlane: controlPlanes,
@@ -63,7 +68,7 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
   const server = createAwsServer({
     log,
     clock,
-    store,
+    store: aws,
     services,
     authenticate: withUnsignedStsOperations(createAuthenticator({ iam, clock, permissive: opts.permissive })),
     authorize: opts.permissive ? undefined : withSelfAuthorizedSts(createAuthorizer({ iam })),
@@ -86,6 +91,7 @@ export async function startAwsServer(opts: AwsServerOptions): Promise<{ url: str
       await controlPlanes.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      aws.stop();
       await store.close();
     },
   };

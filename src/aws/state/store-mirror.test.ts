@@ -48,7 +48,7 @@ for (const [name, open] of backends) {
       const store = open();
       await store.create(T + 'kept', enc.encode('{"v":0}'));
       const reads = { n: 0 };
-      const mirror = new StoreMirror(counting(store, reads), '/aws/eks/', silentLogger());
+      const mirror = new StoreMirror(counting(store, reads), '/aws/', 4, silentLogger());
       await mirror.start();
       reads.n = 0;
       // Writes straight to the store, never through the mirror: only its watch can tell it.
@@ -83,7 +83,7 @@ for (const [name, open] of backends) {
 
     it('reads the store before start, after stop and at a past revision', async () => {
       const store = open();
-      const mirror = new StoreMirror(store, '/aws/eks/', silentLogger());
+      const mirror = new StoreMirror(store, '/aws/', 4, silentLogger());
       await mirror.create(T + 'a', enc.encode('1'));
       assert.equal(Buffer.from((await mirror.get(T + 'a'))!.value).toString(), '1');
       await mirror.start();
@@ -101,13 +101,13 @@ for (const [name, open] of backends) {
 describe('StoreMirror freshness', () => {
   it('never answers from behind the store: a read waits for the watch to deliver what the store already has', async () => {
     const store = new MemoryStore();
-    const mirror = new StoreMirror(store, '/aws/eks/', silentLogger());
+    const mirror = new StoreMirror(store, '/aws/', 4, silentLogger());
     await mirror.start();
     // A store whose watch lags (as a remote etcd's can): events reach the mirror 50 ms late.
     const lagging: Store = Object.create(store) as Store;
     const held: (() => void)[] = [];
     lagging.watch = (prefix, opts) => store.watch(prefix, { ...opts, onEvents: (evs) => void held.push(() => opts.onEvents(evs)) });
-    const slow = new StoreMirror(lagging, '/aws/eks/', silentLogger());
+    const slow = new StoreMirror(lagging, '/aws/', 4, silentLogger());
     await slow.start();
     await store.create(T + 'x', enc.encode('1'));
     const read = slow.get(T + 'x');
@@ -130,7 +130,7 @@ describe('StoreMirror freshness', () => {
       fail = opts.onError;
       store.watch(prefix, opts);
     };
-    const mirror = new StoreMirror(failing, '/aws/eks/', silentLogger());
+    const mirror = new StoreMirror(failing, '/aws/', 4, silentLogger());
     await mirror.start();
     fail!(new Error('compacted'));
     await store.create(T + 'y', enc.encode('1'));

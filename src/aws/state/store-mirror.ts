@@ -1,8 +1,9 @@
 /**
- * A read-through mirror of the AWS records under one key prefix (EKS: `/aws/eks/`), as a
- * {@link Store} that answers `get` and table `range`s from memory and passes everything else to
- * the real store. DescribeCluster and ListClusters then cost a map lookup or an index slice
- * instead of a SQLite query that reads (and copies) every value of the page.
+ * A read-through mirror of the AWS records (`/aws/…`, src/aws/state/table.ts), as a {@link Store}
+ * that answers `get` and ranges inside one table from memory and passes everything else to the
+ * real store. DescribeCluster and ListClusters then cost a map lookup or an index slice instead
+ * of a SQLite query that reads (and copies) every value of the page, and EC2's scans of a
+ * table (security groups in use, …) read no database.
  *
  * The mirror is kept current by the store's watch only — never by its own writes — so writes
  * made by another replica on a shared etcd land in it exactly like local ones. It never answers
@@ -27,12 +28,6 @@ const RESTART_MS = 1000;
 /** Keys per page of the initial load. */
 const LOAD_PAGE = 1000;
 
-/**
- * How many `/`-separated segments after the mirrored prefix name one table
- * (`<account>/<region>/<type>/`): ranges inside a table are served from its sorted key index.
- */
-const TABLE_SEGMENTS = 3;
-
 export class StoreMirror implements Store {
   private readonly kvs = new Map<string, KeyValue>();
   /** Per table prefix, its keys in store order (UTF-8 byte order). */
@@ -48,6 +43,11 @@ export class StoreMirror implements Store {
     private readonly store: Store,
     /** The mirrored key prefix, ending in `/`. */
     readonly prefix: string,
+    /**
+     * How many `/`-terminated segments after the prefix name one table (`/aws/` + `<service>/<account>/<region>/<type>/`:
+     * 4); ranges inside one table are served from its sorted key index.
+     */
+    private readonly tableDepth: number,
     private readonly log: Logger,
   ) {}
 
@@ -222,11 +222,11 @@ export class StoreMirror implements Store {
     if (keys[i] === key) keys.splice(i, 1);
   }
 
-  /** The table prefix (`<prefix><account>/<region>/<type>/`) a key or range prefix lies in; undefined when it spans tables. */
+  /** The table prefix (the prefix and `tableDepth` more segments) a key or range prefix lies in; undefined when it spans tables. */
   private tableOf(key: string): string | undefined {
     if (!key.startsWith(this.prefix)) return undefined;
     let at = this.prefix.length - 1;
-    for (let i = 0; i < TABLE_SEGMENTS; i++) {
+    for (let i = 0; i < this.tableDepth; i++) {
       at = key.indexOf('/', at + 1);
       if (at < 0) return undefined;
     }

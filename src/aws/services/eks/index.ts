@@ -12,7 +12,6 @@ import type { Clock } from '../../../lib/clock.js';
 import { silentLogger, type Logger } from '../../../lib/logger.js';
 import type { Store } from '../../../store/types.js';
 import { defineService, type AwsService, type ResourceArnOf } from '../../service.js';
-import { StoreMirror } from '../../state/store-mirror.js';
 import type { AwsHandler } from '../../types.js';
 import type { Ec2Api, IamApi } from '../contracts.js';
 import { registerClusterMachine } from './cluster-machine.js';
@@ -58,7 +57,7 @@ export interface EksService {
   service: AwsService;
   reconciler: Reconciler;
   runtime: EksRuntime;
-  /** Starts the store mirror and the reconciler (resuming every stored transition); stops when `signal` aborts. */
+  /** Starts the reconciler (resuming every stored transition); stops when `signal` aborts. */
   start(signal: AbortSignal): Promise<void>;
   stop(): void;
 }
@@ -68,11 +67,9 @@ const clusterArnOf = (member: string): ResourceArnOf => (input, ctx) => (typeof 
 /** Builds the EKS service (see the module doc). Throws when two parts handle one operation. */
 export function createEksService(deps: EksDeps): EksService {
   const log = deps.log ?? silentLogger();
-  // EKS reads its records from a watch-driven mirror once started (see StoreMirror); writes go to the store.
-  const store = new StoreMirror(deps.store, '/aws/eks/', log);
-  const reconciler = new Reconciler({ store, clock: deps.clock, log, retryMs: (deps.timings ?? fastTimings).retry });
+  const reconciler = new Reconciler({ store: deps.store, clock: deps.clock, log, retryMs: (deps.timings ?? fastTimings).retry });
   const rt: EksRuntime = {
-    store,
+    store: deps.store,
     clock: deps.clock,
     log,
     ec2: deps.ec2,
@@ -80,7 +77,7 @@ export function createEksService(deps: EksDeps): EksService {
     controlPlane: limitProvisioning(deps.controlPlane ?? syntheticControlPlane({ now: () => deps.clock.now() }), deps.maxConcurrentProvisions ?? 2),
     timings: deps.timings ?? fastTimings,
     reconciler,
-    dependents: deps.dependents ?? conventionalDependents(store),
+    dependents: deps.dependents ?? conventionalDependents(deps.store),
     updateTargets: new Map(),
     tagResolvers: new Map(Object.entries(DEFAULT_TAG_RESOLVERS)),
     clusterDeletedHooks: [],
@@ -120,14 +117,7 @@ export function createEksService(deps: EksDeps): EksService {
     service,
     reconciler,
     runtime: rt,
-    async start(signal) {
-      await store.start();
-      signal.addEventListener('abort', () => store.stop(), { once: true });
-      await reconciler.start(signal);
-    },
-    stop() {
-      reconciler.stop();
-      store.stop();
-    },
+    start: (signal) => reconciler.start(signal),
+    stop: () => reconciler.stop(),
   };
 }
