@@ -77,6 +77,28 @@ export function accessDenied(service: string, principalArn: string, action: stri
   return new AwsError(code, `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource ?? '*'}`, status);
 }
 
+/** Outputs marked by {@link reusableOutput}, with their serialized responses per operation. */
+const reusable = new WeakMap<object, Map<OperationModel, AwsHttpResponse | undefined>>();
+
+/**
+ * Marks a handler's output as never changing (it is deep-frozen here), so the router serializes
+ * it once per operation and answers every later request that returns the same object from that
+ * (a memoized DescribeCluster answers the same record version many times). Only rest-json and
+ * JSON outputs are reused: query and EC2 bodies carry the request id.
+ */
+export function reusableOutput<T extends Record<string, unknown>>(output: T): T {
+  reusable.set(deepFreeze(output), new Map());
+  return output;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
 /** The router: one function from a buffered request to a response. */
 export interface AwsRouter {
   handle(req: AwsHttpRequest): Promise<AwsHttpResponse>;
@@ -116,7 +138,7 @@ export function createAwsRouter(opts: RouterOptions): AwsRouter {
       const handler = service.handlers[found.name];
       if (!handler) throw new AwsError('NotImplemented', ERRORS.notImplemented(found.name, service.name), 501);
       const output = await handler(input, ctx);
-      res = serializeOutput(service.model, found.name, found.op, output, requestId, req);
+      res = serializeOnce(service.model, found.name, found.op, output, requestId, req);
     } catch (err) {
       res = serializeError(protocol, toAwsError(err, protocol, opts.log), requestId, service?.model);
     }
@@ -166,6 +188,16 @@ function parseInput(model: ServiceModel, op: OperationModel, req: AwsHttpRequest
   if (op.input) issues.push(...validateInput(model, op.input, input));
   if (issues.length) throw validationError(protocol, issues);
   return input;
+}
+
+/** {@link serializeOutput}, reusing the response of a {@link reusableOutput} already serialized for this operation. */
+function serializeOnce(model: ServiceModel, name: string, op: OperationModel, output: Record<string, unknown>, requestId: string, req: AwsHttpRequest): AwsHttpResponse {
+  const byOp = reusable.get(output);
+  const protocol = model.metadata.protocol;
+  if (!byOp || (protocol !== 'rest-json' && protocol !== 'json')) return serializeOutput(model, name, op, output, requestId, req);
+  let res = byOp.get(op);
+  if (!res) byOp.set(op, (res = serializeOutput(model, name, op, output, requestId, req)));
+  return { status: res.status, headers: { ...res.headers }, body: res.body };
 }
 
 /** Whether a query client asked for JSON (`Accept: application/json`, as STS honours). */

@@ -3,7 +3,7 @@
  * `/aws/<service>/<account>/<region or "global">/<type>/<id>`, read and written with the store's
  * compare-and-swap, so AWS state survives restarts and moves to etcd with everything else.
  */
-import type { Store } from '../../store/types.js';
+import type { KeyValue, Store } from '../../store/types.js';
 
 export interface Stored<T> {
   value: T;
@@ -27,6 +27,23 @@ export class Table<T> {
   async get(id: string): Promise<Stored<T> | undefined> {
     const kv = await this.store.get(this.prefix + id);
     return kv ? { value: JSON.parse(dec.decode(kv.value)) as T, revision: kv.modRevision } : undefined;
+  }
+
+  /**
+   * What `make` builds from the resource, built once per stored version: `memo` keeps it for the
+   * version's KeyValue, which a store mirror (./store-mirror.ts) hands out unchanged until the
+   * record changes. `make` must not keep the decoded value anywhere else, and what it returns
+   * must be treated as immutable (it is shared by every later read of that version).
+   */
+  async getMemo<V>(id: string, memo: WeakMap<KeyValue, V>, make: (value: T) => V): Promise<V | undefined> {
+    const kv = await this.store.get(this.prefix + id);
+    if (!kv) return undefined;
+    let v = memo.get(kv);
+    if (v === undefined) {
+      v = make(JSON.parse(dec.decode(kv.value)) as T);
+      memo.set(kv, v);
+    }
+    return v;
   }
 
   /** Creates the resource; false when the id is taken. */

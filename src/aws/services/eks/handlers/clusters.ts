@@ -7,6 +7,8 @@
  * (../cluster-machine.ts).
  */
 import { randomUUID } from 'node:crypto';
+import type { KeyValue } from '../../../../store/types.js';
+import { reusableOutput } from '../../../router.js';
 import type { AwsHandler } from '../../../types.js';
 import { applyLogging, CLUSTER_SG_DESCRIPTION, clusterSecurityGroupName, defaultServiceCidr, invalidPublicCidrs, serviceIpv6Cidr, validServiceCidr } from '../cluster-config.js';
 import { validateEncryptionConfig } from '../encryption.js';
@@ -40,6 +42,9 @@ interface CreateClusterInput {
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/;
+
+/** DescribeCluster's answer per stored version of a cluster record (see Table.getMemo). */
+const described = new WeakMap<KeyValue, Record<string, unknown>>();
 
 /** The cluster handlers. */
 export function clusterHandlers(rt: EksRuntime): Record<string, AwsHandler> {
@@ -136,8 +141,10 @@ export function clusterHandlers(rt: EksRuntime): Record<string, AwsHandler> {
     },
 
     async DescribeCluster(input, ctx) {
-      const c = await requireCluster(rt, scopeOf(ctx), input.name as string);
-      return { cluster: clusterView(c.value) };
+      const name = input.name as string;
+      const out = await tables(rt, scopeOf(ctx)).clusters.getMemo(name, described, (c) => reusableOutput({ cluster: clusterView(c) }));
+      if (!out) throw eksError('ResourceNotFoundException', MSG.clusterNotFound(name), { clusterName: name });
+      return out;
     },
 
     async ListClusters(input, ctx) {
