@@ -18,7 +18,7 @@
  * store answers directly.
  */
 import type { Logger } from '../../lib/logger.js';
-import { lowerBound, prefixEnd, rangeStart } from '../../store/keys.js';
+import { compareKeys, rangeStart } from '../../store/keys.js';
 import type { DeleteResult, KeyValue, RangeOptions, RangeResult, Store, WatchEvent, WatchOptions, WriteResult } from '../../store/types.js';
 
 /** How long a read waits for the watch to reach the store's revision before reading the store. */
@@ -30,8 +30,8 @@ const LOAD_PAGE = 1000;
 
 export class StoreMirror implements Store {
   private readonly kvs = new Map<string, KeyValue>();
-  /** Per table prefix, its keys in store order (UTF-8 byte order). */
-  private readonly tables = new Map<string, string[]>();
+  /** Per table prefix, its records in store order (UTF-8 byte order of the key). */
+  private readonly tables = new Map<string, KeyValue[]>();
   /** Every event up to this revision is applied (0: not loaded). */
   private rev = 0;
   private live = false;
@@ -75,14 +75,12 @@ export class StoreMirror implements Store {
     if (table === undefined || (opts.revision ?? 0) > 0) return this.store.range(prefix, opts);
     const revision = await this.currentIfCaughtUp();
     if (revision === undefined) return this.store.range(prefix, opts);
-    const keys = this.tables.get(table) ?? [];
-    const end = prefixEnd(prefix);
-    const from = lowerBound(keys, rangeStart(prefix, opts.startKey));
-    const to = end === undefined ? keys.length : lowerBound(keys, end);
+    const rows = this.tables.get(table) ?? [];
+    const from = lowerBound(rows, rangeStart(prefix, opts.startKey));
+    const to = endOfPrefix(rows, prefix, from);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     const stop = Math.min(to, from + limit);
-    const kvs: KeyValue[] = [];
-    for (let i = from; i < stop; i++) kvs.push(this.kvs.get(keys[i]!)!);
+    const kvs = rows.slice(from, stop);
     const remaining = to - stop;
     return { kvs, revision, more: remaining > 0, remaining };
   }
@@ -202,24 +200,24 @@ export class StoreMirror implements Store {
   }
 
   private put(kv: KeyValue): void {
-    if (!this.kvs.has(kv.key)) {
-      const table = this.tableOf(kv.key);
-      if (table !== undefined) {
-        let keys = this.tables.get(table);
-        if (!keys) this.tables.set(table, (keys = []));
-        keys.splice(lowerBound(keys, kv.key), 0, kv.key);
-      }
-    }
+    const known = this.kvs.has(kv.key);
     this.kvs.set(kv.key, kv);
+    const table = this.tableOf(kv.key);
+    if (table === undefined) return;
+    let rows = this.tables.get(table);
+    if (!rows) this.tables.set(table, (rows = []));
+    const i = lowerBound(rows, kv.key);
+    if (known) rows[i] = kv;
+    else rows.splice(i, 0, kv);
   }
 
   private remove(key: string): void {
     if (!this.kvs.delete(key)) return;
     const table = this.tableOf(key);
-    const keys = table === undefined ? undefined : this.tables.get(table);
-    if (!keys) return;
-    const i = lowerBound(keys, key);
-    if (keys[i] === key) keys.splice(i, 1);
+    const rows = table === undefined ? undefined : this.tables.get(table);
+    if (!rows) return;
+    const i = lowerBound(rows, key);
+    if (rows[i]?.key === key) rows.splice(i, 1);
   }
 
   /** The table prefix (the prefix and `tableDepth` more segments) a key or range prefix lies in; undefined when it spans tables. */
@@ -232,4 +230,28 @@ export class StoreMirror implements Store {
     }
     return key.slice(0, at + 1);
   }
+}
+
+/** The first index whose key is >= `key` in store order. */
+function lowerBound(rows: readonly KeyValue[], key: string): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(rows[mid]!.key, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index from `from` on whose key no longer starts with `prefix` (those that do are contiguous from `from`). */
+function endOfPrefix(rows: readonly KeyValue[], prefix: string, from: number): number {
+  let lo = from;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.key.startsWith(prefix)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
