@@ -127,14 +127,17 @@ export async function requireCluster(rt: EksRuntime, scope: Scope, name: string,
 /**
  * Reads a record, lets `change` compute its next value (returning undefined changes nothing) and
  * writes it with compare-and-swap, retrying on concurrent changes. Returns the record as
- * written or read, or undefined when absent.
+ * written or read, or undefined when absent. `read`: the record as the caller just read it, used
+ * for the first attempt instead of reading it again (a concurrent change still fails the swap).
  */
-export async function mutate<T>(table: { get(id: string): Promise<{ value: T; revision: number } | undefined>; update(id: string, v: T, rev: number): Promise<boolean> }, id: string, change: (v: T) => T | undefined): Promise<T | undefined> {
+export async function mutate<T>(table: { get(id: string): Promise<{ value: T; revision: number } | undefined>; update(id: string, v: T, rev: number): Promise<boolean> }, id: string, change: (v: T) => T | undefined, read?: { value: T; revision: number }): Promise<T | undefined> {
+  let cur = read;
   for (;;) {
-    const cur = await table.get(id);
+    cur ??= await table.get(id);
     if (!cur) return undefined;
     const next = change(structuredClone(cur.value));
     if (next === undefined) return cur.value;
     if (await table.update(id, next, cur.revision)) return next;
+    cur = undefined;
   }
 }

@@ -159,7 +159,8 @@ export function clusterHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       const scope = scopeOf(ctx);
       const name = input.name as string;
       const f = { clusterName: name };
-      const cur = (await requireCluster(rt, scope, name)).value;
+      const read = await requireCluster(rt, scope, name);
+      const cur = read.value;
       if (cur.status === 'DELETING') return { cluster: clusterView(cur) };
       if (cur.activeUpdateId) throw eksError('ResourceInUseException', MSG.deleteDuringUpdate(name), f);
       if (cur.deletionProtection && (cur.status === 'ACTIVE' || cur.status === 'UPDATING')) throw eksError('InvalidRequestException', MSG.deletionProtected(name), f);
@@ -174,7 +175,7 @@ export function clusterHandlers(rt: EksRuntime): Record<string, AwsHandler> {
           return undefined;
         }
         return { ...c, status: 'DELETING', lifecycle: { phase: 'delete', startedAt: now, dueAt: now + rt.timings.clusterDelete } };
-      });
+      }, read);
       if (refusal.err) throw refusal.err;
       if (!next) throw eksError('ResourceNotFoundException', MSG.clusterNotFound(name), f);
       rt.log.info({ cluster: name, account: scope.account, region: scope.region }, 'eks cluster deleting');
