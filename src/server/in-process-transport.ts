@@ -7,9 +7,9 @@
  */
 import { ApiServer } from '../apiserver/api-server.js';
 import { builtinIndexes, builtinResources } from '../apiserver/registry/builtin.js';
-import { isListBody, type ApiListBody, type ApiStream, type UserInfo } from '../apiserver/endpoints/types.js';
+import { isListBody, type ApiListBody, type ApiResponse, type ApiStream, type UserInfo } from '../apiserver/endpoints/types.js';
 import { KubeApiError } from '../kubeclient/errors.js';
-import { encodeBody, parseBody, watchLineParser, type KubeTransport } from '../kubeclient/transport.js';
+import { encodeBody, parseBody, watchLineParser, type KubeTransport, type TransportRequest } from '../kubeclient/transport.js';
 import { realClock, type Clock } from '../lib/clock.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
 import { openMemoryStore } from '../store/memory/memory-store.js';
@@ -19,13 +19,16 @@ import { kubernetesVersion } from './version.js';
 /** The identity in-process controllers act as, as kube-controller-manager's (system:masters here). */
 export const CONTROLLER_MANAGER_USER: UserInfo = { name: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] };
 
-const isStream = (b: unknown): b is ApiStream => typeof b === 'object' && b !== null && !Buffer.isBuffer(b) && typeof (b as ApiStream).run === 'function';
+/** Whether an ApiResponse body is a watch stream. */
+export const isStream = (b: unknown): b is ApiStream => typeof b === 'object' && b !== null && !Buffer.isBuffer(b) && typeof (b as ApiStream).run === 'function';
 
-function header(v: string | string[] | undefined): string | undefined {
+/** The first value of a response header. */
+export function header(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function bodyText(b: string | Buffer): string {
+/** A complete response body as text. */
+export function bodyText(b: string | Buffer): string {
   return typeof b === 'string' ? b : b.toString('utf8');
 }
 
@@ -58,29 +61,53 @@ export type InProcessUser = UserInfo | (() => Promise<UserInfo | undefined>);
 
 const UNAUTHORIZED = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 };
 
+/**
+ * One request as the in-process transports make it: after a yield to I/O (in-process calls
+ * otherwise never leave the event loop, and a controller re-listing 100k objects would keep HTTP
+ * clients waiting for seconds), straight to `api.handle`, collections in parts.
+ */
+export async function callApi(api: ApiServer, user: UserInfo, r: TransportRequest): Promise<ApiResponse> {
+  await new Promise((resolve) => setImmediate(resolve));
+  const { data, contentType } = encodeBody(r);
+  return api.handle({
+    method: r.method,
+    path: r.path,
+    query: new URLSearchParams(r.query ?? {}),
+    headers: { accept: r.accept ?? 'application/json', 'content-type': contentType, 'user-agent': 'eksplane-in-process' },
+    body: data,
+    user,
+    signal: idle,
+    listParts: true,
+  });
+}
+
+/** Opens a watch on a collection path; throws KubeApiError when the server refuses it. */
+export async function openWatchStream(api: ApiServer, user: UserInfo, path: string, query: Record<string, string>, signal: AbortSignal): Promise<ApiStream> {
+  const res = await api.handle({
+    method: 'GET',
+    path,
+    query: new URLSearchParams({ ...query, watch: 'true' }),
+    headers: { accept: 'application/json', 'user-agent': 'eksplane-in-process' },
+    user,
+    signal,
+  });
+  if (isListBody(res.body)) throw new Error(`watch ${path} answered with a list`);
+  if (!isStream(res.body)) throw KubeApiError.from(res.status, parseBody(bodyText(res.body), header(res.headers['content-type'])));
+  if (res.status !== 200) throw KubeApiError.from(res.status, undefined);
+  return res.body;
+}
+
+const idle = new AbortController().signal;
+
 /** A KubeTransport that calls `api.handle` directly, acting as `who`. */
 export function inProcessTransport(api: ApiServer, who: InProcessUser = CONTROLLER_MANAGER_USER): KubeTransport {
-  const idle = new AbortController().signal;
   const resolve = typeof who === 'function' ? who : () => Promise.resolve(who);
   return {
     wholeLists: true,
     async request(r) {
       const user = await resolve();
       if (!user) return { status: 401, body: UNAUTHORIZED };
-      // Yield to I/O first: in-process calls otherwise never leave the event loop, and a
-      // controller re-listing 100k objects would keep HTTP clients waiting for seconds.
-      await new Promise((resolve) => setImmediate(resolve));
-      const { data, contentType } = encodeBody(r);
-      const res = await api.handle({
-        method: r.method,
-        path: r.path,
-        query: new URLSearchParams(r.query ?? {}),
-        headers: { accept: r.accept ?? 'application/json', 'content-type': contentType, 'user-agent': 'eksplane-in-process' },
-        body: data,
-        user,
-        signal: idle,
-        listParts: true,
-      });
+      const res = await callApi(api, user, r);
       if (isListBody(res.body)) return { status: res.status, body: await parseList(res.body) };
       if (isStream(res.body)) throw new Error(`${r.method} ${r.path} answered with a stream`);
       return { status: res.status, body: parseBody(bodyText(res.body), header(res.headers['content-type'])) };
@@ -90,17 +117,7 @@ export function inProcessTransport(api: ApiServer, who: InProcessUser = CONTROLL
       if (signal.aborted) return;
       const user = await resolve();
       if (!user) throw KubeApiError.from(401, UNAUTHORIZED);
-      const res = await api.handle({
-        method: 'GET',
-        path,
-        query: new URLSearchParams({ ...query, watch: 'true' }),
-        headers: { accept: 'application/json', 'user-agent': 'eksplane-in-process' },
-        user,
-        signal,
-      });
-      if (isListBody(res.body)) throw new Error(`watch ${path} answered with a list`);
-      if (!isStream(res.body)) throw KubeApiError.from(res.status, parseBody(bodyText(res.body), header(res.headers['content-type'])));
-      if (res.status !== 200) throw KubeApiError.from(res.status, undefined);
+      const stream = await openWatchStream(api, user, path, query, signal);
       const feed = watchLineParser(onEvent);
       let failure: unknown;
       const stop = new AbortController();
@@ -109,7 +126,7 @@ export function inProcessTransport(api: ApiServer, who: InProcessUser = CONTROLL
       // Aborted while the watch was being opened: the listener above came too late to see it.
       if (signal.aborted) stop.abort();
       try {
-        await res.body.run((chunk) => {
+        await stream.run((chunk) => {
           if (stop.signal.aborted) return false;
           try {
             // Delivered synchronously, in order; a failing consumer ends its own watch only.

@@ -16,13 +16,12 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { createCA, issueClientCert, issueServerCert, type CertKeyPair } from '../lib/pki.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
-import { startControllers } from '../controllers/manager.js';
 import { createSigningKey } from '../apiserver/serviceaccount/index.js';
 import { replicaIdentity } from './replica-identity.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { setUpClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { clusterSecurity } from './cluster-security.js';
-import { inProcessTransport } from './in-process-transport.js';
+import { startControllersThread } from './controllers-thread.js';
 import { startCompactor } from './compactor.js';
 import { kubernetesVersion } from './version.js';
 
@@ -32,6 +31,7 @@ export interface StandaloneOptions {
   dataDir: string;
   kubeconfigPath: string;
   storeUrl?: string;
+  /** The API server's clock; the controllers, in a thread of their own, read the real one. */
   clock?: Clock;
   log?: Logger;
   /** How often the store is compacted (default 5 minutes, as kube-apiserver). */
@@ -76,8 +76,7 @@ export async function startStandalone(opts: StandaloneOptions): Promise<Standalo
   identity = setUpClusterIdentity({ api, clock, signingKeyPem: pki.serviceAccountKey, issuer: 'https://kubernetes.default.svc.cluster.local', externalAddress: `${host}:${port}`, caPem: pki.ca.certPem });
   await bootstrapCluster(api, { ip: host, port });
   // The same replica after a restart (same data directory) takes its Leases back at once.
-  const leaderElection = { identity: await replicaIdentity(opts.dataDir) };
-  const controllers = await startControllers({ transport: inProcessTransport(api), clock, log, serviceAccountConfig: identity.controllers, leaderElection });
+  const controllers = await startControllersThread({ api, log, identity: await replicaIdentity(opts.dataDir), serviceAccount: identity.controllers });
   const stopCompactor = startCompactor(store, clock, log, opts.compactionIntervalMs);
   const url = `https://${host}:${port}`;
   await writeKubeconfig(

@@ -1,0 +1,29 @@
+/**
+ * The controllers' thread (controllers-thread.ts): the controller manager over a thread
+ * transport to the API server's thread, stopped (Leases released, workers drained) on request.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { startControllers } from '../controllers/manager.js';
+import { realClock } from '../lib/clock.js';
+import { createLogger } from '../lib/logger.js';
+import type { ControlMessage, ControllersThreadData } from './controllers-thread.js';
+import { threadTransport } from './thread-transport.js';
+
+const port = parentPort!;
+const data = workerData as ControllersThreadData;
+const transport = threadTransport(port);
+const signLegacy = data.signsLegacyTokens
+  ? async (...args: [string, string, string, string]) => String(await transport.call('signLegacy', args))
+  : undefined;
+const controllers = await startControllers({
+  transport,
+  clock: realClock,
+  log: createLogger(data.logLevel),
+  serviceAccountConfig: { rootCaPem: data.rootCaPem, signLegacy },
+  leaderElection: { identity: data.identity },
+});
+port.postMessage({ t: 'started' } satisfies ControlMessage);
+port.on('message', (m: ControlMessage) => {
+  if (m.t !== 'stop') return;
+  void controllers.stop().finally(() => port.postMessage({ t: 'stopped' } satisfies ControlMessage));
+});
