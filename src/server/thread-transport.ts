@@ -116,9 +116,10 @@ export interface ThreadTransport extends KubeTransport {
 }
 
 interface Pending {
-  resolve(r: { m: ToClient; items: string[] }): void;
+  resolve(r: { m: ToClient; items: unknown[] }): void;
   reject(err: Error): void;
-  items: string[];
+  /** List items, parsed as their slices arrive (no string of 100k items is ever held whole). */
+  items: unknown[];
 }
 
 export function threadTransport(port: MessageEndpoint): ThreadTransport {
@@ -131,14 +132,19 @@ export function threadTransport(port: MessageEndpoint): ThreadTransport {
     const p = pending.get(m.id);
     if (!p) return;
     if (m.t === 'items') {
-      for (const item of m.items) p.items.push(item);
+      try {
+        for (const item of m.items) p.items.push(JSON.parse(item));
+      } catch (err) {
+        pending.delete(m.id);
+        p.reject(err as Error);
+      }
       return;
     }
     pending.delete(m.id);
     if (m.t === 'failed') p.reject(new Error(m.message));
     else p.resolve({ m, items: p.items });
   });
-  const exchange = (msg: ToServer): Promise<{ m: ToClient; items: string[] }> =>
+  const exchange = (msg: ToServer): Promise<{ m: ToClient; items: unknown[] }> =>
     new Promise((resolve, reject) => {
       pending.set(msg.id, { resolve, reject, items: [] });
       port.postMessage(msg);
@@ -151,7 +157,7 @@ export function threadTransport(port: MessageEndpoint): ThreadTransport {
       if (m.t !== 'response') throw new Error(`${r.method} ${r.path}: unexpected ${m.t}`);
       if (m.list) {
         const list = JSON.parse(m.list.head + m.list.tail) as { items: unknown[] };
-        list.items = items.map((s) => JSON.parse(s) as unknown);
+        list.items = items;
         return { status: m.status, body: list };
       }
       return { status: m.status, body: parseBody(m.text ?? '', m.contentType) };
