@@ -43,7 +43,7 @@ export interface AwsBenchResults {
   eksplanePeakRssMiB: number;
   /** One durable SQLite commit on the data dir's disk, ms, before and after the run (older runs: absent). */
   commitMs?: [number, number];
-  serverSide: { describeSeq?: Stats; describeConc?: Stats; createSeq?: Stats; listSeq?: Stats };
+  serverSide: { describeSeq?: Stats; describeConc?: Stats; createSeq?: Stats; listSeq?: Stats; deleteSeq?: Stats };
 }
 
 const f = (n: number | undefined, digits = 2): string => (n === undefined || Number.isNaN(n) ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(digits));
@@ -113,7 +113,7 @@ export function renderSection(r: AwsBenchResults): string {
   lines.push('| Requests | Count | p50 ms | p99 ms | max ms |');
   lines.push('|---|---|---|---|---|');
   const ss = r.serverSide;
-  for (const [what, s] of [[`DescribeCluster, 1 in flight`, ss.describeSeq], [`DescribeCluster, ${p.concurrency} in flight`, ss.describeConc], ['CreateCluster, 1 in flight', ss.createSeq], ['ListClusters page, 1 in flight', ss.listSeq]] as const) {
+  for (const [what, s] of [[`DescribeCluster, 1 in flight`, ss.describeSeq], [`DescribeCluster, ${p.concurrency} in flight`, ss.describeConc], ['CreateCluster, 1 in flight', ss.createSeq], ['ListClusters page, 1 in flight', ss.listSeq], ['DeleteCluster, 1 in flight', ss.deleteSeq]] as const) {
     if (s) lines.push(`| ${what} | ${s.count.toLocaleString('en')} | ${f(s.p50)} | ${f(s.p99)} | ${f(s.max)} |`);
   }
   lines.push('');

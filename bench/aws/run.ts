@@ -327,6 +327,7 @@ async function main(): Promise<void> {
         describeConc: serverSide(log, 'DescribeCluster', marks['eksplane:DescribeCluster:conc']),
         createSeq: serverSide(log, 'CreateCluster', marks['eksplane:CreateCluster:seq']),
         listSeq: serverSide(log, 'ListClusters', marks['eksplane:ListClusters:seq']),
+        deleteSeq: serverSide(log, 'DeleteCluster', marks['eksplane:DeleteCluster:seq']),
       },
     };
     const section = renderSection(results);
