@@ -12,9 +12,10 @@
  *
  * Workload, per server: CreateCluster × N one at a time; (eksplane: wait until all are ACTIVE);
  * the server settles (a second under 20% of a core); ListClusters listing all N (pages of 100)
- * × 10·L with 32 in flight unmeasured (JIT warm-up), × L one at a time, then × 10·L with 32 in flight; DescribeCluster × D one at a time, then × D
- * with 32 in flight; DeleteCluster × N one at a time; then N more clusters created with 32 in
- * flight, (ACTIVE,) the server settles, deleted with 32 in flight.
+ * × 10·L with 32 in flight, unmeasured (JIT warm-up), then × L one at a time and × 10·L with 32
+ * in flight; DescribeCluster × D one at a time, then × D with 32 in flight; DeleteCluster × N one
+ * at a time; then N more clusters created with 32 in flight, (ACTIVE,) the server settles, and
+ * they are deleted with 32 in flight.
  *
  * Server-side DescribeCluster latency comes from eksplane's own request log: the server runs with
  * EKSPLANE_LOG_LEVEL=debug, where the router (src/aws/router.ts) logs every request's time from
