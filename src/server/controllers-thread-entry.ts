@@ -2,6 +2,8 @@
  * The controllers' thread (controllers-thread.ts): the controller manager over a thread
  * transport to the API server's thread, stopped (Leases released, workers drained) on request.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startControllers } from '../controllers/manager.js';
 import { realClock } from '../lib/clock.js';
@@ -9,6 +11,21 @@ import { createLogger } from '../lib/logger.js';
 import type { ControlMessage, ControllersThreadData } from './controllers-thread.js';
 import { threadTransport } from './thread-transport.js';
 
+/**
+ * Lowers this thread's scheduling priority (Linux: setpriority on the thread's own id, from
+ * /proc/thread-self): when both cores are busy, serving clients and fanning out watches go first
+ * and the controllers catch up after, as kube-controller-manager would in a process of its own.
+ */
+function yieldToTheServer(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // Not Linux, or not allowed: the thread keeps the process's priority.
+  }
+}
+
+yieldToTheServer();
 const port = parentPort!;
 const data = workerData as ControllersThreadData;
 const transport = threadTransport(port);
