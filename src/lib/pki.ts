@@ -166,6 +166,14 @@ let x509Module: Promise<X509Module> | undefined;
  * functions it calls (when no polyfill is present) before importing, instead of depending on
  * reflect-metadata for the whole process.
  */
+/**
+ * Loads the X.509 library ahead of first use (~160 ms of CPU once), so a server that will make
+ * certificates (a CA per EKS cluster) does not charge it to its first request.
+ */
+export async function preloadPki(): Promise<void> {
+  await loadX509();
+}
+
 function loadX509(): Promise<X509Module> {
   x509Module ??= (async () => {
     installReflectMetadata();

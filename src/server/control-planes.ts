@@ -34,7 +34,7 @@ import { KubeClient } from '../kubeclient/client.js';
 import { SharedInformers } from '../kubeclient/shared-informers.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { createCA, issueServerCert, type CertKeyPair } from '../lib/pki.js';
+import { createCA, issueServerCert, preloadPki, type CertKeyPair } from '../lib/pki.js';
 import type { Store } from '../store/types.js';
 import { LazySigningKey } from '../apiserver/serviceaccount/index.js';
 import { auditLogPath, ClusterAuditLog, loadAuditPolicy } from './audit-log.js';
@@ -117,6 +117,7 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
   /** Opens every recorded cluster's endpoint again (after a restart); clusters come up on use. */
   async start(): Promise<void> {
     this.stopped = false;
+    void preloadPki().catch((err) => this.opts.log.error({ err }, 'loading the X.509 library failed'));
     await Promise.all(
       (await this.records.list()).map(async ({ value }) => {
         try {
