@@ -3,8 +3,6 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
-import { startAwsServer } from '../server/aws-server.js';
-import { startStandalone } from '../server/standalone.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -26,6 +24,8 @@ program
   .action(async (o: { port: number; host: string; dataDir: string; kubeconfig: string; store?: string; compactionIntervalSeconds: number }) => {
     const dataDir = resolve(o.dataDir);
     const kubeconfigPath = resolve(o.kubeconfig || `${dataDir}/kubeconfig`);
+    // Each command loads only its own modules: `apiserver` starts without the AWS services' models.
+    const { startStandalone } = await import('../server/standalone.js');
     const s = await startStandalone({ port: o.port, host: o.host, dataDir, kubeconfigPath, storeUrl: o.store, compactionIntervalMs: o.compactionIntervalSeconds * 1000 });
     process.stdout.write(`eksplane apiserver listening on ${s.url}\nkubeconfig: ${kubeconfigPath}\n`);
     let stopping = false;
@@ -49,6 +49,7 @@ program
   .option('--permissive', 'accept any credentials as the default account root and allow every action (LocalStack-like)')
   .option('--realistic-timing', 'EKS-like durations (clusters take minutes) instead of about a second')
   .action(async (o: { port: number; host: string; dataDir: string; store?: string; permissive?: boolean; realisticTiming?: boolean }) => {
+    const { startAwsServer } = await import('../server/aws-server.js');
     const s = await startAwsServer({ port: o.port, host: o.host, dataDir: resolve(o.dataDir), storeUrl: o.store, permissive: o.permissive, realisticTiming: o.realisticTiming });
     process.stdout.write(`eksplane server listening on ${s.url}\n`);
     const stop = async () => {

@@ -24,8 +24,8 @@ export interface ClusterIdentity {
 }
 
 /**
- * Wires one cluster's service-account identity into its API server. The signing key is either a
- * PEM (`signingKeyPem`) or a {@link LazySigningKey} made on first use: until then no token of
+ * Wires one cluster's service-account identity into its API server. The signing key is a
+ * {@link LazySigningKey}, restored or made on first use: until then no token of
  * this cluster can exist, so the authenticator holds no key (upstream's "no keys found" for a
  * token naming our issuer), and TokenRequest, legacy token Secrets and the JWKS wait for the key.
  */
@@ -40,9 +40,11 @@ export function setUpClusterIdentity(opts: {
   externalAddress: string;
   caPem: string;
   otherTokens?: (token: string) => Promise<UserInfo | undefined>;
-} & ({ /** PEM private key the cluster signs service-account tokens with. */ signingKeyPem: string } | { /** The key, made on first use. */ signingKey: LazySigningKey })): ClusterIdentity {
+  /** The key service-account tokens are signed with. */
+  signingKey: LazySigningKey;
+}): ClusterIdentity {
   const { api, clock } = opts;
-  const key = 'signingKey' in opts ? opts.signingKey : new LazySigningKey({ pem: opts.signingKeyPem, keep: async (pem) => pem });
+  const key = opts.signingKey;
   let issuer: TokenIssuer | undefined;
   let saAuth = serviceAccountTokenAuthenticator({ issuer: opts.issuer, audiences: opts.apiAudiences?.length ? opts.apiAudiences : [opts.issuer], publicKeys: [], lookup: () => api, clock });
   let oidc: OidcDocuments | undefined;

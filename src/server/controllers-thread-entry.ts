@@ -4,7 +4,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { startControllers } from '../controllers/manager.js';
 import { realClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
@@ -27,7 +27,15 @@ function yieldToTheServer(): void {
 
 yieldToTheServer();
 const port = parentPort!;
-const data = workerData as ControllersThreadData;
+// The modules above load as soon as the thread is spawned; the API comes with the start message.
+const data = await new Promise<ControllersThreadData>((resolve) => {
+  const onMessage = (m: ControlMessage) => {
+    if (m.t !== 'start') return;
+    port.off('message', onMessage);
+    resolve(m.data);
+  };
+  port.on('message', onMessage);
+});
 const transport = threadTransport(port);
 const signLegacy = data.signsLegacyTokens
   ? async (...args: [string, string, string, string]) => String(await transport.call('signLegacy', args))
