@@ -2,8 +2,9 @@
  * The AWS endpoint against moto: the same EKS workload, in one run, with the same client (Node,
  * each request signed once with our SigV4 signer, 32 keep-alive connections), against a spawned
  * `eksplane server` (strict: every request's signature verified and its IAM policy evaluated; the
- * default SQLite store; default timings, so each cluster becomes a real Kubernetes API server
- * within about a second) and a spawned `moto_server` (in memory, no signature check).
+ * default SQLite store; default timings, so each cluster is ACTIVE within about a second, its
+ * endpoint listening; its Kubernetes API server would start on first use, which this workload never
+ * makes) and a spawned `moto_server` (in memory, no signature check).
  *
  *   node --import tsx bench/aws/run.ts [--clusters 200] [--describes 2000] [--lists 100]
  *                                      [--concurrency 32] [--no-doc] [--json FILE] [--no-server-log]
@@ -100,15 +101,16 @@ function startEksplaneLogged(dataDir: string): Promise<Spawned> {
 }
 
 /**
- * What one durable commit costs on this disk right now: SQLite transactions as eksplane's store
- * makes them (WAL, synchronous=FULL, one row each), ms per commit. A write request answered one at
- * a time cannot be faster than this; moto keeps everything in memory.
+ * What one commit costs on this disk right now: SQLite transactions as eksplane's store makes
+ * them by default (WAL, synchronous=NORMAL: durable across a crash of the process, one row each),
+ * ms per commit. A write request answered one at a time cannot be faster than this; moto keeps
+ * everything in memory.
  */
 function commitProbe(dir: string, n = 100): number {
   const db = new Database(join(dir, 'commit-probe.db'));
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v BLOB)');
     const put = db.prepare('INSERT OR REPLACE INTO t VALUES (?, ?)');
     const commit = db.transaction((i: number) => put.run(`k${i}`, Buffer.alloc(1024)));
