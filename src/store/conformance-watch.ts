@@ -63,6 +63,18 @@ export function registerWatchConformance(open: () => Promise<Store>): void {
       assert.deepEqual(w.revisions(), [r0 + 3, r0 + 4, r0 + 5]);
     }));
 
+  test('an empty prefix watches every key', () =>
+    withStore(open, async (s) => {
+      const r0 = await s.currentRevision();
+      const w = collect(s, '', r0 + 1);
+      await s.create('anything', b('1'));
+      await s.create('x/y/z', b('2'));
+      await s.delete('anything');
+      await w.count(3);
+      w.abort();
+      assert.deepEqual(w.events.map((e) => `${e.type} ${e.kv.key}`), ['put anything', 'put x/y/z', 'delete anything']);
+    }));
+
   test('a prefix watch does not see keys that merely share leading characters', () =>
     withStore(open, async (s) => {
       const r0 = await s.currentRevision();
