@@ -150,6 +150,30 @@ async function startMoto(): Promise<Spawned> {
   throw new Error('moto_server did not start in 20 s');
 }
 
+/**
+ * The ceiling of any Node server with this client here: a bare node:http server in its own
+ * process that answers every request with the same fixed body (a real DescribeCluster answer,
+ * so as many bytes), doing no other work. Measured one request in flight, like the rows it bounds.
+ */
+async function measureFloor(body: string, count: number): Promise<{ stats: Stats & { perSecond: number }; bodyBytes: number }> {
+  const port = await freePort();
+  const script = `const b = Buffer.from(process.env.BODY); require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, { 'content-type': 'application/json', 'content-length': b.length }); s.end(b); }); }).listen(${port}, '127.0.0.1', () => process.stdout.write('up\\n'));`;
+  const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BODY: body } });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      proc.stdout!.once('data', () => resolve());
+      proc.once('exit', (code) => reject(new Error(`floor server exited with ${code}`)));
+    });
+    const c = awsBenchClient(`http://127.0.0.1:${port}`, { connections: 1 });
+    await runPool(count, 1, async () => ok('floor', await c.eks('GET', '/clusters/floor')));
+    const run = await runPool(count, 1, async () => ok('floor', await c.eks('GET', '/clusters/floor')));
+    c.close();
+    return { stats: { ...stats(run.samples), perSecond: count / run.seconds }, bodyBytes: Buffer.byteLength(body) };
+  } finally {
+    await stopProcess(proc);
+  }
+}
+
 /** Fails the run on any unexpected status: a benchmark of errors measures nothing. */
 function ok(what: string, a: { status: number; body: string; ms: number }, expected = 200): number {
   if (a.status !== expected) throw new Error(`${what}: HTTP ${a.status} ${a.body.slice(0, 300)}`);
@@ -310,9 +334,16 @@ async function main(): Promise<void> {
     await moto.stop();
     progress(`eksplane at ${eks.url}`);
     const eksResults = await runWorkload('eksplane', eks.url, eks.proc.pid, prereqs, true, marks);
+    // A real DescribeCluster answer (the workload deleted its clusters) gives the floor its body.
+    const sample = awsBenchClient(eks.url, { connections: 1 });
+    ok('CreateCluster', await sample.eks('POST', '/clusters', { name: 'floor-sample', roleArn: prereqs.roleArn, resourcesVpcConfig: { subnetIds: prereqs.subnetIds } }));
+    const describeBody = (await sample.eks('GET', '/clusters/floor-sample')).body;
+    sample.close();
     const rss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${eks.proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     await eks.stop();
     log.push(...readServerLog(join(dataDir, 'server.log')));
+    progress('bare Node HTTP server (the floor)');
+    const floor = await measureFloor(describeBody, D);
     rmSync(join(dataDir, 'commit-probe.db'), { force: true });
     const results: AwsBenchResults = {
       date: started.toISOString(),
@@ -325,6 +356,7 @@ async function main(): Promise<void> {
       eksplane: eksResults,
       eksplanePeakRssMiB: rss,
       commitMs: [commitMsBefore, commitProbe(dataDir)],
+      floor,
       serverSide: {
         describeSeq: serverSide(log, 'DescribeCluster', marks['eksplane:DescribeCluster:seq']),
         describeConc: serverSide(log, 'DescribeCluster', marks['eksplane:DescribeCluster:conc']),

@@ -72,12 +72,30 @@ export class Table<T> {
   }
 
   /** Every resource of the table, in id order. */
-  async list(): Promise<{ id: string; value: T; revision: number }[]> {
+  list(): Promise<{ id: string; value: T; revision: number }[]> {
+    return this.scan();
+  }
+
+  /**
+   * The resources whose stored JSON contains `text` (an id they may reference), in id order: the
+   * raw bytes are searched before anything is decoded, so looking for the few documents that
+   * name one id (is this security group still used?) does not parse every document of the table.
+   * Callers still check the decoded documents: a match in the bytes is only a candidate.
+   */
+  listContaining(text: string): Promise<{ id: string; value: T; revision: number }[]> {
+    const needle = Buffer.from(JSON.stringify(text).slice(1, -1));
+    return this.scan((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).includes(needle));
+  }
+
+  private async scan(keep?: (value: Uint8Array) => boolean): Promise<{ id: string; value: T; revision: number }[]> {
     const out: { id: string; value: T; revision: number }[] = [];
     let startKey: string | undefined;
     for (;;) {
       const page = await this.store.range(this.prefix, { limit: 1000, startKey });
-      for (const kv of page.kvs) out.push({ id: kv.key.slice(this.prefix.length), value: JSON.parse(dec.decode(kv.value)) as T, revision: kv.modRevision });
+      for (const kv of page.kvs) {
+        if (keep && !keep(kv.value)) continue;
+        out.push({ id: kv.key.slice(this.prefix.length), value: JSON.parse(dec.decode(kv.value)) as T, revision: kv.modRevision });
+      }
       if (!page.more || !page.kvs.length) return out;
       startKey = page.kvs[page.kvs.length - 1]!.key + '\0';
     }

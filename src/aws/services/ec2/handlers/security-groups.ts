@@ -46,8 +46,9 @@ export async function createSecurityGroup(r: Ec2Region, i: { GroupName: string; 
 export async function deleteSecurityGroup(r: Ec2Region, groupId: string): Promise<void> {
   const g = await r.group(groupId);
   if (g.GroupName === 'default') throw Ec2Errors.groupCannotDelete(g.GroupId);
-  const usedByEni = (await r.all(r.enis)).some((e) => e.Groups.some((x) => x.GroupId === g.GroupId));
-  const usedByRule = (await r.all(r.groups)).some((o) => o.GroupId !== g.GroupId && o.rules.some((x) => x.groupId === g.GroupId));
+  // Only documents whose JSON names the group can use it: the scans decode those alone.
+  const usedByEni = (await r.enis.listContaining(g.GroupId)).some(({ value: e }) => e.Groups.some((x) => x.GroupId === g.GroupId));
+  const usedByRule = (await r.groups.listContaining(g.GroupId)).some(({ value: o }) => o.GroupId !== g.GroupId && o.rules.some((x) => x.groupId === g.GroupId));
   if (usedByEni || usedByRule) throw Ec2Errors.groupInUse(g.GroupId);
   await r.groups.delete(g.GroupId);
   await releaseGroupName(r, g);
