@@ -1,9 +1,10 @@
 /**
  * The real control planes behind EKS clusters: one Kubernetes API server per cluster in this
  * process, each with its own CA, serving certificate, HTTPS port on 127.0.0.1 and key prefix in
- * the shared store, its bootstrap objects and controllers. What identifies a control plane (port,
- * certificates) is stored, so a restarted server brings every cluster back with the same
- * endpoint and CA; `start()` does that before EKS's reconciler runs.
+ * the shared store, its bootstrap objects and controllers, started on first use (see
+ * {@link ControlPlanes}). What identifies a control plane (port, certificates) is stored, so a
+ * restarted server opens every cluster's endpoint again with the same port and CA; `start()` does
+ * that before EKS's reconciler runs.
  *
  * Each control plane also enforces its EKS cluster's settings, followed live from the cluster
  * record ({@link ClusterSettings}): Secrets envelope-encrypted with the `encryptionConfig` KMS
