@@ -3,10 +3,8 @@
  * between the `bench:patch` markers (other sections are left as they are).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 
-const DOC = new URL('../../docs/benchmarks.md', import.meta.url).pathname;
 const BEGIN = '<!-- bench:patch -->';
 const END = '<!-- /bench:patch -->';
 
@@ -114,12 +112,3 @@ export function render(r: PatchResults): string {
   return lines.join('\n');
 }
 
-/** Replaces the `bench:patch` section of docs/benchmarks.md (appends it the first time). */
-export function updateDoc(section: string, file = DOC): string {
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nEach section is written by the benchmark named in it; edit the benchmark, not the numbers.\n';
-  const a = current.indexOf(BEGIN);
-  const b = current.indexOf(END);
-  const next = a >= 0 && b > a ? current.slice(0, a) + section + current.slice(b + END.length) : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
-  return file;
-}

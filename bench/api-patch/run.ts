@@ -15,7 +15,8 @@ import type { JsonObject } from '../../src/apimachinery/json.js';
 import { builtinApplySchema, serverSideApply } from '../../src/apimachinery/ssa/index.js';
 import { applyStrategicMergePatch } from '../../src/apimachinery/strategic-merge-patch.js';
 import { applyLikePatch, pod, setImagePatch } from './pod.js';
-import { commitOf, describeMachine, load, render, summarize, updateDoc, type ListRow, type PatchResults, type Row, type Summary } from './report.js';
+import { updateDoc } from '../lib/doc.js';
+import { commitOf, describeMachine, load, render, summarize, type ListRow, type PatchResults, type Row, type Summary } from './report.js';
 import { expectOk, startBenchServer, type BenchServer } from './server.js';
 
 const { values: args } = parseArgs({

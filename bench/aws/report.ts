@@ -2,12 +2,8 @@
  * The `bench:aws` section of docs/benchmarks.md: what bench/aws/run.ts measured, as markdown,
  * written between its own markers only (other sections belong to other benchmarks).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Stats } from './client.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-export const DOC = join(ROOT, 'docs/benchmarks.md');
 export const BEGIN = '<!-- bench:aws -->';
 export const END = '<!-- /bench:aws -->';
 
@@ -147,12 +143,3 @@ export function renderSection(r: AwsBenchResults): string {
   return lines.join('\n');
 }
 
-/** Replaces the section between the markers (or appends it); returns the file's path. */
-export function updateDoc(section: string, file = DOC): string {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nEach section is written by the benchmark named in it; edit the benchmark, not the numbers.\n';
-  const a = text.indexOf(BEGIN);
-  const b = text.indexOf(END);
-  const next = a >= 0 && b > a ? text.slice(0, a) + section + text.slice(b + END.length) : `${text.replace(/\n*$/, '\n\n')}${section}\n`;
-  writeFileSync(file, next);
-  return file;
-}

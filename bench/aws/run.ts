@@ -36,7 +36,8 @@ import { parseArgs } from 'node:util';
 import { awsBenchClient, runPool, stats, type AwsBenchClient, type Stats } from './client.js';
 import Database from 'better-sqlite3';
 import { freePort, startEksplane, stopProcess } from './eksplane-process.js';
-import { renderSection, updateDoc, type AwsBenchResults, type TargetResults } from './report.js';
+import { updateDoc } from '../lib/doc.js';
+import { renderSection, type AwsBenchResults, type TargetResults } from './report.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 

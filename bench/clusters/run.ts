@@ -33,7 +33,8 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { createEksToken } from '../../src/aws/identity/eks-token.js';
 import { runPool, stats } from '../aws/client.js';
 import { memoryMiB, startEksplane, type EksplaneProcess } from '../aws/eksplane-process.js';
-import { renderSection, updateDoc, type ClustersBenchResults } from './report.js';
+import { updateDoc } from '../lib/doc.js';
+import { renderSection, type ClustersBenchResults } from './report.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const { values: args } = parseArgs({

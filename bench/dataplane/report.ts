@@ -2,11 +2,7 @@
  * The `bench:dataplane` section of docs/benchmarks.md: what bench/dataplane/run.ts measured, as
  * markdown, written between its own markers only (other sections belong to other benchmarks).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-export const DOC = join(ROOT, 'docs/benchmarks.md');
 export const BEGIN = '<!-- bench:dataplane -->';
 export const END = '<!-- /bench:dataplane -->';
 
@@ -80,12 +76,3 @@ export function renderSection(r: DataPlaneBenchResults): string {
   return L.join('\n');
 }
 
-/** Replaces the section between the markers (or appends it); returns the file written. */
-export function updateDoc(section: string, file = DOC): string {
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const a = current.indexOf(BEGIN);
-  const b = current.indexOf(END);
-  const next = a >= 0 && b > a ? current.slice(0, a) + section + current.slice(b + END.length) : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
-  return file;
-}

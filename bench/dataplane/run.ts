@@ -14,7 +14,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { renderSection, updateDoc, type DataPlaneBenchResults, type SizeResult } from './report.js';
+import { updateDoc } from '../lib/doc.js';
+import { renderSection, type DataPlaneBenchResults, type SizeResult } from './report.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const { values: args } = parseArgs({

@@ -3,8 +3,6 @@
  * `<!-- bench:apiserver -->` and `<!-- /bench:apiserver -->`; everything else in the file (other
  * benchmarks' sections) is left as it is.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Machine } from './machine.js';
 import { duration, mib, ms, type Summary } from './stats.js';
 import type { WatchTestResult } from './watch-test.js';
@@ -78,7 +76,6 @@ export interface BenchResults {
 
 export const BEGIN = '<!-- bench:apiserver -->';
 export const END = '<!-- /bench:apiserver -->';
-const DOC = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
 
 const pass = (ok: boolean) => (ok ? '✅ met' : '❌ missed');
 const count = (n: number) => n.toLocaleString('en-US');
@@ -178,12 +175,3 @@ export function renderReport(r: BenchResults): string {
   return L.join('\n');
 }
 
-/** Replaces the section between the markers (or appends it); returns the file written. */
-export function updateDoc(section: string, file = DOC): string {
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nEach section is written by the benchmark named in it; edit the benchmark, not the numbers.\n';
-  const a = current.indexOf(BEGIN);
-  const b = current.indexOf(END);
-  const next = a >= 0 && b > a ? current.slice(0, a) + section + current.slice(b + END.length) : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
-  return file;
-}

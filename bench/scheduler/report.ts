@@ -2,11 +2,7 @@
  * The `bench:scheduler` section of docs/benchmarks.md: what bench/scheduler/run.ts measured, as
  * markdown, written between its own markers only (other sections belong to other benchmarks).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-export const DOC = join(ROOT, 'docs/benchmarks.md');
 export const BEGIN = '<!-- bench:scheduler -->';
 export const END = '<!-- /bench:scheduler -->';
 
@@ -59,12 +55,3 @@ export function renderSection(r: SchedulerBenchResults): string {
   return L.join('\n');
 }
 
-/** Replaces the section between the markers (or appends it); returns the file written. */
-export function updateDoc(section: string, file = DOC): string {
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const a = current.indexOf(BEGIN);
-  const b = current.indexOf(END);
-  const next = a >= 0 && b > a ? current.slice(0, a) + section + current.slice(b + END.length) : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
-  return file;
-}

@@ -24,7 +24,8 @@ import { realClock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { startInProcessCluster } from '../../src/server/in-process-transport.js';
-import { renderSection, updateDoc, type SchedulerBenchResults, type SizeResult, type Upstream } from './report.js';
+import { updateDoc } from '../lib/doc.js';
+import { renderSection, type SchedulerBenchResults, type SizeResult, type Upstream } from './report.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const { values: args } = parseArgs({
