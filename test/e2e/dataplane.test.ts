@@ -7,8 +7,6 @@
  * its pods; UpdateNodegroupConfig to 6 adds nodes that take pods.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { startEksE2e, until, type EksE2e } from './aws-harness.js';
 
@@ -68,9 +66,8 @@ it('a managed node group over 3 AZs runs Deployments, Services, Jobs and DaemonS
   for (const l of ['kube-controller-manager', 'kube-scheduler']) assert.match(leases, new RegExp(`^lease.coordination.k8s.io/${l}$`, 'm'));
 
   // A Deployment spread over zones.
-  const manifest = join(e.dir, 'web.yaml');
-  writeFileSync(
-    manifest,
+  e.apply(
+    'web',
     `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -96,7 +93,6 @@ spec:
   ports: [{port: 80, targetPort: http}]
 `,
   );
-  kubectl('apply', '-f', manifest);
   kubectl('rollout', 'status', 'deployment/web', '--timeout=90s');
   const zoneOf = new Map(nodes.map((n) => [n.metadata.name, n.metadata.labels['topology.kubernetes.io/zone']!]));
   const webPods = () => json<{ items: Pod[] }>('get', 'pods', '-l', 'app=web').items.filter((p) => p.status.phase === 'Running');
@@ -158,8 +154,8 @@ spec:
   assert.match(kubectl('get', 'hpa', 'hot'), /^hot\s+Deployment\/hot\s+cpu: 200%\/50%\s+1\s+3\s+\d+\s+/m);
 
   // A DaemonSet runs on every node (as do the aws-node and kube-proxy add-ons).
-  writeFileSync(
-    join(e.dir, 'ds.yaml'),
+  e.apply(
+    'ds',
     `apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: agent}
@@ -171,7 +167,6 @@ spec:
       containers: [{name: agent, image: busybox}]
 `,
   );
-  kubectl('apply', '-f', join(e.dir, 'ds.yaml'));
   kubectl('rollout', 'status', 'daemonset/agent', '--timeout=90s');
   assert.equal(json<{ items: Pod[] }>('get', 'pods', '-l', 'app=agent').items.length, 3);
   await until('aws-node on every node', () => json<{ status: { numberReady?: number } }>('get', 'daemonset', 'aws-node', '-n', 'kube-system').status.numberReady === 3);

@@ -9,8 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { startEksE2e, until, type EksE2e } from './aws-harness.js';
 
@@ -79,9 +77,8 @@ it('scale-in and DeleteNodegroup drain nodes through the termination hook; label
   const hooks = aws('autoscaling', 'describe-lifecycle-hooks', '--auto-scaling-group-name', asgName).LifecycleHooks;
   assert.deepEqual(hooks.map((h: Record<string, unknown>) => [h.LifecycleHookName, h.LifecycleTransition, h.HeartbeatTimeout]), [['Terminate-LC-Hook', 'autoscaling:EC2_INSTANCE_TERMINATING', 1800]]);
 
-  const manifest = join(e.dir, 'web.yaml');
-  writeFileSync(
-    manifest,
+  e.apply(
+    'web',
     `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -104,7 +101,6 @@ spec:
   selector: {matchLabels: {app: web}}
 `,
   );
-  kubectl('apply', '-f', manifest);
   kubectl('rollout', 'status', 'deployment/web', '--timeout=60s');
   await until('budget allows one disruption', () => json<{ status?: { disruptionsAllowed?: number } }>('get', 'pdb', 'web').status?.disruptionsAllowed === 1);
 
