@@ -98,6 +98,16 @@ describe('control planes on demand', () => {
     assert.equal(r.status, 200);
   });
 
+  it('a version update restarts a running control plane, which then reports the new version', async () => {
+    assert.equal((await get('/version')).body.minor, '32+');
+    const before = await cps.apiServer(cluster.id);
+    await cps.updated({ ...cluster, version: '1.33' });
+    assert.notEqual(await cps.apiServer(cluster.id), before, 'a new API server');
+    const v = await get('/version');
+    assert.equal(v.body.minor, '33+');
+    assert.match(v.body.gitVersion, /^v1\.33\./);
+  });
+
   it('deleting the cluster closes its keep-alive connections and its endpoint', async () => {
     const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
     assert.equal((await get('/version', agent)).status, 200);

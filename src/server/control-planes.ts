@@ -167,12 +167,12 @@ export class ControlPlanes implements ControlPlaneProvider, NodegroupNodes {
 
   /** A new version shows in /version once the API server restarts; encryption needs the control plane up to rewrite Secrets. */
   async updated(c: ControlPlaneCluster): Promise<void> {
-    let versionChanged = false;
-    const rec = await this.records.modify(c.id, (r) => {
-      versionChanged = r.version !== c.version;
-      return versionChanged || !!r.encryptsSecrets !== c.encryptsSecrets ? { ...r, version: c.version, encryptsSecrets: c.encryptsSecrets } : r;
-    });
-    if (!rec) return;
+    const before = (await this.records.get(c.id))?.value;
+    if (!before) return;
+    const versionChanged = before.version !== c.version;
+    if (versionChanged || !!before.encryptsSecrets !== c.encryptsSecrets) {
+      if (!(await this.records.modify(c.id, (r) => ({ ...r, version: c.version, encryptsSecrets: c.encryptsSecrets })))) return;
+    }
     if (versionChanged && this.running.has(c.id)) {
       await this.stopRunning(c.id);
       await this.ensureRunning(c.id);
