@@ -10,7 +10,7 @@
 import { buildSubnet, buildVpcSet } from './builders.js';
 import { seededId } from './ids.js';
 import type { InternetGatewayDoc } from './model.js';
-import { claimGroupName } from './group-names.js';
+import { createNamedGroup } from './group-names.js';
 import { zonesOf } from './regions.js';
 import type { Ec2Region } from './state.js';
 
@@ -27,8 +27,7 @@ export async function ensureDefaults(r: Ec2Region): Promise<void> {
   const igw: InternetGatewayDoc = { InternetGatewayId: igwId, OwnerId: r.account, Tags: [], Attachments: [{ VpcId: set.vpc.VpcId, State: 'available' }] };
   await r.vpcs.create(set.vpc.VpcId, set.vpc);
   await r.routeTables.create(set.mainRouteTable.RouteTableId, set.mainRouteTable);
-  await claimGroupName(r, set.vpc.VpcId, set.defaultGroup.GroupName, set.defaultGroup.GroupId);
-  await r.groups.create(set.defaultGroup.GroupId, set.defaultGroup);
+  await createNamedGroup(r, set.defaultGroup);
   await r.igws.create(igwId, igw);
   for (const [i, zone] of zonesOf(r.region).entries()) {
     const subnetId = id('subnet', zone.name);

@@ -14,8 +14,21 @@ import type { Ec2Region } from './state.js';
 
 const key = (vpcId: string, name: string) => `${vpcId}/${name}`;
 
+/** Stores a new group under its claimed name; false (nothing written) when its VPC has a group of that name. */
+export async function createNamedGroup(r: Ec2Region, g: SecurityGroupDoc): Promise<boolean> {
+  if (!(await claimGroupName(r, g.VpcId, g.GroupName, g.GroupId))) return false;
+  await r.groups.create(g.GroupId, g);
+  return true;
+}
+
+/** Deletes a group, then releases its name. */
+export async function deleteNamedGroup(r: Ec2Region, g: SecurityGroupDoc): Promise<void> {
+  await r.groups.delete(g.GroupId);
+  await releaseGroupName(r, g);
+}
+
 /** Claims `name` in `vpcId` for `groupId`; false when a group of that name exists there. */
-export async function claimGroupName(r: Ec2Region, vpcId: string, name: string, groupId: string): Promise<boolean> {
+async function claimGroupName(r: Ec2Region, vpcId: string, name: string, groupId: string): Promise<boolean> {
   for (;;) {
     if (await r.groupNames.create(key(vpcId, name), { groupId })) return true;
     const held = await r.groupNames.get(key(vpcId, name));
@@ -30,7 +43,7 @@ export async function claimGroupName(r: Ec2Region, vpcId: string, name: string, 
 }
 
 /** Releases a deleted group's name (only while the claim is still that group's). */
-export async function releaseGroupName(r: Ec2Region, g: Pick<SecurityGroupDoc, 'VpcId' | 'GroupName' | 'GroupId'>): Promise<void> {
+async function releaseGroupName(r: Ec2Region, g: Pick<SecurityGroupDoc, 'VpcId' | 'GroupName' | 'GroupId'>): Promise<void> {
   const held = await r.groupNames.get(key(g.VpcId, g.GroupName));
   if (held?.value.groupId === g.GroupId) await r.groupNames.delete(key(g.VpcId, g.GroupName), held.revision);
 }

@@ -6,7 +6,7 @@
  */
 import { egressAllRule } from '../builders.js';
 import { Ec2Errors } from '../errors.js';
-import { claimGroupName, groupByVpcAndName, releaseGroupName } from '../group-names.js';
+import { createNamedGroup, deleteNamedGroup, groupByVpcAndName } from '../group-names.js';
 import { applyFilters } from '../filters.js';
 import { op, type DescribeInput, type Ec2Handler, type TagSpec } from '../handler.js';
 import { newId } from '../ids.js';
@@ -27,7 +27,6 @@ export async function createSecurityGroup(r: Ec2Region, i: { GroupName: string; 
   if (!vpc) throw Ec2Errors.noDefaultVpc();
   if (i.GroupName.toLowerCase().startsWith('sg-')) throw Ec2Errors.groupNameSgPrefix();
   const groupId = newId('sg');
-  if (!(await claimGroupName(r, vpc.VpcId, i.GroupName, groupId))) throw Ec2Errors.groupDuplicate(i.GroupName, vpc.VpcId);
   const doc: SecurityGroupDoc = {
     GroupId: groupId,
     GroupName: i.GroupName,
@@ -38,7 +37,7 @@ export async function createSecurityGroup(r: Ec2Region, i: { GroupName: string; 
     Tags: i.tags ?? [],
     rules: [egressAllRule(newId('sgr'))],
   };
-  await r.groups.create(groupId, doc);
+  if (!(await createNamedGroup(r, doc))) throw Ec2Errors.groupDuplicate(i.GroupName, vpc.VpcId);
   return doc;
 }
 
@@ -50,8 +49,7 @@ export async function deleteSecurityGroup(r: Ec2Region, groupId: string): Promis
   const usedByEni = (await r.enis.listContaining(g.GroupId)).some(({ value: e }) => e.Groups.some((x) => x.GroupId === g.GroupId));
   const usedByRule = (await r.groups.listContaining(g.GroupId)).some(({ value: o }) => o.GroupId !== g.GroupId && o.rules.some((x) => x.groupId === g.GroupId));
   if (usedByEni || usedByRule) throw Ec2Errors.groupInUse(g.GroupId);
-  await r.groups.delete(g.GroupId);
-  await releaseGroupName(r, g);
+  await deleteNamedGroup(r, g);
 }
 
 /** A group by name in the default VPC (how EC2 resolves names without a VPC). */

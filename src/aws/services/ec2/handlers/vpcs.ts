@@ -7,7 +7,7 @@ import { buildVpcSet } from '../builders.js';
 import { parseCidr } from '../cidr.js';
 import { Ec2Errors } from '../errors.js';
 import { applyFilters } from '../filters.js';
-import { claimGroupName, releaseGroupName } from '../group-names.js';
+import { createNamedGroup, deleteNamedGroup } from '../group-names.js';
 import { op, type AttributeBoolean, type DescribeInput, type Ec2Handler, type TagSpec } from '../handler.js';
 import { newId } from '../ids.js';
 import type { VpcDoc } from '../model.js';
@@ -40,8 +40,7 @@ export async function createVpc(r: Ec2Region, cidr: string, o: { tenancy?: strin
   if (c.prefix < 16 || c.prefix > 28) throw Ec2Errors.vpcRange(cidr);
   const set = buildVpcSet((prefix) => newId(prefix), { account: r.account, region: r.region, cidr, isDefault: false, tenancy: o.tenancy, tags: o.tags });
   await r.routeTables.create(set.mainRouteTable.RouteTableId, set.mainRouteTable);
-  await claimGroupName(r, set.vpc.VpcId, set.defaultGroup.GroupName, set.defaultGroup.GroupId);
-  await r.groups.create(set.defaultGroup.GroupId, set.defaultGroup);
+  await createNamedGroup(r, set.defaultGroup);
   await r.vpcs.create(set.vpc.VpcId, set.vpc);
   return set.vpc;
 }
@@ -76,8 +75,7 @@ export const vpcHandlers: Record<string, Ec2Handler> = {
     await r.vpcs.delete(v.VpcId);
     await r.routeTables.delete(v.mainRouteTableId);
     const defaultGroup = (await r.groups.get(v.defaultGroupId))?.value;
-    await r.groups.delete(v.defaultGroupId);
-    if (defaultGroup) await releaseGroupName(r, defaultGroup);
+    if (defaultGroup) await deleteNamedGroup(r, defaultGroup);
     return {};
   }),
 
