@@ -17,7 +17,7 @@ import { EventRecorder } from '../../kubeclient/events.js';
 import type { Informer } from '../../kubeclient/informer.js';
 import { objectKey, type KubeObject } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import type { ControllerContext } from '../manager.js';
 import { controllerRefOf, newControllerRef } from '../pods.js';
 import { finishedCondition, isJobFinished, isJobSucceeded, JOBS } from '../job/job-util.js';
@@ -48,14 +48,15 @@ export interface CronJobDeps {
   log: Logger;
 }
 
-export class CronJobController {
+export class CronJobController extends LoopingController {
   private readonly cronJobs: Informer<CronJobObj>;
   private readonly jobs: Informer<JobObj>;
   private readonly queue: WorkQueue<string>;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
   private readonly deps: CronJobDeps;
 
   constructor(private readonly ctx: ControllerContext) {
+    super();
     this.queue = new WorkQueue(ctx.clock);
     this.cronJobs = ctx.informers.informer<CronJobObj>({ resource: CRONJOBS });
     this.jobs = ctx.informers.informer<JobObj>({ resource: JOBS });
@@ -81,18 +82,6 @@ export class CronJobController {
       onDelete: jobChanged,
     });
     this.loop = new ControllerLoop([this.cronJobs, this.jobs], [{ queue: this.queue, reconcile: (key) => this.reconcile(key) }], ctx.log, 5);
-  }
-
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   /** One sync (ControllerV2.sync): clean up history, maybe start a Job, write status, requeue for the next activation. */

@@ -22,7 +22,7 @@ import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { Expectations } from '../expectations.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop } from '../../kubeclient/controller-loop.js';
 import type { ControllerContext } from '../manager.js';
 import { controllerRefOf, isPodReady } from '../pods.js';
 import { CONTROLLER_REVISIONS, RevisionHistory, type Revision } from '../history/controller-history.js';

@@ -15,7 +15,7 @@ import { EventRecorder } from '../../kubeclient/events.js';
 import { NAMESPACE_INDEX, type Informer } from '../../kubeclient/informer.js';
 import { objectKey, type KubeObject } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import type { Controller, ControllerContext } from '../manager.js';
 import { controllerRefOf } from '../pods.js';
 import { claimObjects } from '../replicaset/claim.js';
@@ -32,19 +32,20 @@ export interface DeploymentControllerOptions {
 }
 
 /** The `deployment` controller: `{start, stop, synced}` over the shared deployment, ReplicaSet and pod informers. */
-export class DeploymentController implements Controller {
+export class DeploymentController extends LoopingController implements Controller {
   private readonly dInformer: Informer<Dep>;
   private readonly rsInformer: Informer<RS>;
   private readonly podInformer: Informer<Pod & KubeObject>;
   private readonly queue: WorkQueue<string>;
   private readonly syncer: DeploymentSyncer;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
   private readonly log: Logger;
 
   constructor(
     private readonly ctx: ControllerContext,
     opts: DeploymentControllerOptions = {},
   ) {
+    super();
     this.log = ctx.log;
     this.queue = new WorkQueue(ctx.clock);
     this.dInformer = ctx.informers.informer<Dep>({ resource: DEPLOYMENTS });
@@ -62,18 +63,6 @@ export class DeploymentController implements Controller {
     });
     this.podInformer.addEventHandler({ onDelete: (pod) => this.podDeleted(pod) });
     this.loop = new ControllerLoop([this.dInformer, this.rsInformer, this.podInformer], [{ queue: this.queue, reconcile: (k) => this.reconcile(k) }], this.log, opts.workers ?? 5);
-  }
-
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   /** syncDeployment for `ns/name`. */

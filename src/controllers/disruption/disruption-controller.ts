@@ -21,7 +21,7 @@ import { EventRecorder } from '../../kubeclient/events.js';
 import { NAMESPACE_INDEX, type Informer } from '../../kubeclient/informer.js';
 import { objectKey, type KubeObject } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import type { Controller, ControllerContext } from '../manager.js';
 import { controllerRefOf, isPodReady } from '../pods.js';
 import { conditionsUpToDate, DELETION_TIMEOUT_MS, DISRUPTION_ALLOWED, scaledValue, setCondition, SYNC_FAILED, updateDisruptionAllowedCondition, type PdbObject } from './pdb-status.js';
@@ -42,7 +42,7 @@ function budgetsFor(pdbs: readonly PdbObject[], pod: PodObject): PdbObject[] {
   });
 }
 
-export class DisruptionController implements Controller {
+export class DisruptionController extends LoopingController implements Controller {
   private readonly client: KubeClient;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -50,10 +50,11 @@ export class DisruptionController implements Controller {
   private readonly pods: Informer<PodObject>;
   private readonly finders: ScaleFinders;
   private readonly queue: WorkQueue<string>;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
   private readonly recorder: EventRecorder;
 
   constructor(ctx: ControllerContext) {
+    super();
     this.client = ctx.client;
     this.clock = ctx.clock;
     this.log = ctx.log;
@@ -66,18 +67,6 @@ export class DisruptionController implements Controller {
     this.pdbs.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
     this.pods.addEventHandler({ onAdd: (p) => this.onPod(p), onUpdate: (_o, p) => this.onPod(p), onDelete: (p) => this.onPod(p) });
     this.loop = new ControllerLoop([this.pdbs, this.pods, ...this.finders.informers], [{ queue: this.queue, reconcile: (k) => this.sync(k) }], ctx.log);
-  }
-
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   /** getPdbForPod: a pod matched by several budgets is reported (MultiplePodDisruptionBudgets); all of them are synced. */

@@ -23,7 +23,7 @@ import { ENDPOINTS, LABEL_HEADLESS, LAST_CHANGE_TRIGGER_TIME, PODS, SERVICES, ty
 import { findPort, isIPv6, isServiceIPSet, podIPs, podServiceMemberships, selectorMatches, serviceSelector, servicesToUpdateOnPodChange, shouldPodBeInEndpoints, shouldSetHostname } from '../endpointslice/pod-endpoints.js';
 import { TriggerTimeTracker } from '../endpointslice/trigger-time.js';
 import { isPodReady } from '../pods.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop } from '../../kubeclient/controller-loop.js';
 import type { Controller, ControllerContext } from '../manager.js';
 import { capacityAnnotationCorrect, OVER_CAPACITY, repackSubsets, sameSubsets, truncateSubsets, TRUNCATED } from './subsets.js';
 

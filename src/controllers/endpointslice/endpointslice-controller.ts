@@ -20,7 +20,7 @@ import { EventRecorder } from '../../kubeclient/events.js';
 import { NAMESPACE_INDEX, type Informer } from '../../kubeclient/informer.js';
 import { objectKey } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import type { Controller, ControllerContext } from '../manager.js';
 import {
   ENDPOINT_SLICES,
@@ -57,7 +57,7 @@ export function slicesByService(ctx: Pick<ControllerContext, 'informers'>): Info
 /** Postponed sync: the slice cache is older than this controller's last writes (StaleInformerCache). */
 const STALE_RETRY_MS = 100;
 
-export class EndpointSliceController implements Controller {
+export class EndpointSliceController extends LoopingController implements Controller {
   private readonly client: KubeClient;
   private readonly log: Logger;
   private readonly services: Informer<ServiceObject>;
@@ -65,12 +65,13 @@ export class EndpointSliceController implements Controller {
   private readonly nodes: Informer<NodeObject>;
   private readonly slices: Informer<EndpointSliceObject>;
   private readonly queue: WorkQueue<string>;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
   private readonly recorder: EventRecorder;
   private readonly tracker = new SliceTracker();
   private readonly triggerTimes = new TriggerTimeTracker();
 
   constructor(ctx: ControllerContext) {
+    super();
     this.client = ctx.client;
     this.log = ctx.log;
     this.queue = new WorkQueue(ctx.clock);
@@ -99,18 +100,6 @@ export class EndpointSliceController implements Controller {
       onDelete: (s) => this.onSlice(s, true),
     });
     this.loop = new ControllerLoop([this.services, this.pods, this.nodes, this.slices], [{ queue: this.queue, reconcile: (k) => this.sync(k) }], ctx.log);
-  }
-
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   private servicesIn(obj: PodObject): ServiceObject[] {

@@ -14,7 +14,7 @@ import type { Informer } from '../../kubeclient/informer.js';
 import { objectKey, type KubeObject } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
 import { Expectations } from '../expectations.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import type { ControllerContext } from '../manager.js';
 import { controllerRefOf } from '../pods.js';
 import { BackoffStore } from './backoff.js';
@@ -32,16 +32,17 @@ const ownerJobUid = (pod: Pod): string[] => {
   return ref?.kind === 'Job' ? [ref.uid] : [];
 };
 
-export class JobController {
+export class JobController extends LoopingController {
   private readonly jobs: Informer<Job & KubeObject>;
   private readonly pods: Informer<Pod & KubeObject>;
   private readonly queue: WorkQueue<string>;
   private readonly orphans: WorkQueue<string>;
   private readonly deps: JobDeps;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
   private readonly log: Logger;
 
   constructor(ctx: ControllerContext) {
+    super();
     this.log = ctx.log;
     // DefaultJobApiBackOff 1 s doubling to MaxJobApiBackOff 1 min.
     this.queue = new WorkQueue(ctx.clock, { baseDelayMs: 1000, maxDelayMs: 60_000 });
@@ -83,18 +84,6 @@ export class JobController {
       ctx.log,
       5,
     );
-  }
-
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   /** Syncs one Job (syncJob); a vanished Job's expectations and back-off are forgotten. */

@@ -24,7 +24,7 @@ import { EventRecorder } from '../../kubeclient/events.js';
 import type { Informer } from '../../kubeclient/informer.js';
 import { objectKey } from '../../kubeclient/types.js';
 import { WorkQueue } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop } from '../../kubeclient/controller-loop.js';
 import type { Controller, ControllerContext } from '../manager.js';
 import { checkNodeHealth, readyCondition, type NodeHealth } from './node-health.js';
 import { hasTaint, matchTaint, NOT_READY_NO_EXECUTE, swapNodeTaints, UNREACHABLE_NO_EXECUTE } from './node-taints.js';

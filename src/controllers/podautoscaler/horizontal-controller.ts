@@ -20,7 +20,7 @@ import { EventRecorder } from '../../kubeclient/events.js';
 import { NAMESPACE_INDEX, type Informer } from '../../kubeclient/informer.js';
 import { objectKey, parseApiVersion, type KubeObject, type ResourceRef } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import type { Controller, ControllerContext } from '../manager.js';
 import type { PodObject } from '../node-lifecycle/objects.js';
 import { newHistory, normalizeWithBehavior, normalizeWithoutBehavior, storeScaleEvent, type ScalingHistory } from './behavior.js';
@@ -50,13 +50,13 @@ interface Scale extends KubeObject {
 /** One metric's outcome: a proposal, or the ScalingActive=False verdict and the error. */
 type MetricOutcome = { replicas: number; name: string; status: MetricStatus } | { error: string; reason: string };
 
-export class HorizontalController implements Controller {
+export class HorizontalController extends LoopingController implements Controller {
   private readonly cfg: HpaConfig;
   private readonly log: Logger;
   private readonly hpas: Informer<Hpa>;
   private readonly pods: Informer<PodObject>;
   private readonly queue: WorkQueue<string>;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
   private readonly recorder: EventRecorder;
   private readonly history = new Map<string, ScalingHistory>();
 
@@ -64,6 +64,7 @@ export class HorizontalController implements Controller {
     private readonly ctx: ControllerContext,
     config: Partial<HpaConfig> = {},
   ) {
+    super();
     this.cfg = { ...HPA_DEFAULTS, ...config };
     this.log = ctx.log;
     this.hpas = ctx.informers.informer<Hpa>({ resource: HPAS });
@@ -73,18 +74,6 @@ export class HorizontalController implements Controller {
     const enqueue = (h: Hpa) => this.queue.addAfter(objectKey(h), this.cfg.syncPeriodMs);
     this.hpas.addEventHandler({ onAdd: enqueue, onUpdate: (_, h) => enqueue(h), onDelete: (h) => this.queue.forget(objectKey(h)) });
     this.loop = new ControllerLoop([this.hpas, this.pods], [{ queue: this.queue, reconcile: (key) => this.reconcileKey(key) }], ctx.log, 1);
-  }
-
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   private async reconcileKey(key: string): Promise<ReconcileResult> {

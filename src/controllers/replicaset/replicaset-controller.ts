@@ -19,7 +19,7 @@ import { NAMESPACE_INDEX, type Informer } from '../../kubeclient/informer.js';
 import { objectKey, type KubeObject } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
 import { Expectations } from '../expectations.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import type { Controller, ControllerContext } from '../manager.js';
 import { controllerRefOf, isPodActive, newControllerRef, podFromTemplate } from '../pods.js';
 import { claimObjects } from './claim.js';
@@ -43,7 +43,7 @@ export interface ReplicaSetControllerOptions {
 }
 
 /** The `replicaset` controller: `{start, stop, synced}` over the shared pod and ReplicaSet informers. */
-export class ReplicaSetController implements Controller {
+export class ReplicaSetController extends LoopingController implements Controller {
   private readonly rsInformer: Informer<ReplicaSet & KubeObject>;
   private readonly podInformer: Informer<Pod & KubeObject>;
   private readonly queue: WorkQueue<string>;
@@ -53,7 +53,7 @@ export class ReplicaSetController implements Controller {
   /** Each ReplicaSet's kept claim, caught up from the pods events touched. */
   private readonly scans: PodScans;
   private readonly recorder: EventRecorder;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
   private readonly log: Logger;
   private readonly burst: number;
 
@@ -61,6 +61,7 @@ export class ReplicaSetController implements Controller {
     private readonly ctx: ControllerContext,
     opts: ReplicaSetControllerOptions = {},
   ) {
+    super();
     this.log = ctx.log;
     this.burst = opts.burstReplicas ?? 500;
     this.queue = new WorkQueue(ctx.clock);
@@ -87,18 +88,6 @@ export class ReplicaSetController implements Controller {
       onDelete: (pod) => this.podDeleted(pod),
     });
     this.loop = new ControllerLoop([this.rsInformer, this.podInformer], [{ queue: this.queue, reconcile: (k) => this.reconcile(k) }], this.log, opts.workers ?? 5);
-  }
-
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   /** One syncReplicaSet pass over `ns/name`. */

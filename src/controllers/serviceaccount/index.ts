@@ -10,7 +10,7 @@ import { RootCaPublisher } from './root-ca-publisher.js';
 import { ServiceAccountsController } from './serviceaccounts-controller.js';
 import { LegacyTokensController, type SignLegacyToken } from './tokens-controller.js';
 
-export { ControllerLoop, type QueueWorker, type Startable } from '../loop.js';
+export { ControllerLoop, type QueueWorker, type Startable } from '../../kubeclient/controller-loop.js';
 export { DESCRIPTION, DESCRIPTION_ANNOTATION, ROOT_CA_CONFIGMAP, RootCaPublisher, type RootCaPublisherOptions } from './root-ca-publisher.js';
 export { isNamespaceTerminating, ServiceAccountsController, type ServiceAccountsControllerOptions } from './serviceaccounts-controller.js';
 export {

@@ -12,7 +12,7 @@ import { isAlreadyExists, isConflict, isNotFound } from '../../kubeclient/errors
 import { Informer } from '../../kubeclient/informer.js';
 import type { KubeObject, ResourceRef } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import { isNamespaceTerminating } from './serviceaccounts-controller.js';
 
 /** The ConfigMap's name (RootCACertConfigMapName). */
@@ -47,13 +47,14 @@ const NAMESPACES: ResourceRef = { group: '', version: 'v1', resource: 'namespace
 const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', resource: 'configmaps' };
 
 /** Publishes the cluster CA into every namespace. */
-export class RootCaPublisher {
+export class RootCaPublisher extends LoopingController {
   private readonly namespaces: Informer<Namespace>;
   private readonly configMaps: Informer<ConfigMap>;
   private readonly queue: WorkQueue<string>;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
 
   constructor(private readonly opts: RootCaPublisherOptions) {
+    super();
     this.queue = new WorkQueue(opts.clock);
     this.namespaces = new Informer<Namespace>(opts.client, { resource: NAMESPACES }, opts.clock, opts.log);
     this.configMaps = new Informer<ConfigMap>(opts.client, { resource: CONFIGMAPS, fieldSelector: `metadata.name=${ROOT_CA_CONFIGMAP}` }, opts.clock, opts.log);
@@ -64,19 +65,6 @@ export class RootCaPublisher {
     const cmChanged = (cm: ConfigMap) => cm.metadata?.namespace && this.queue.add(cm.metadata.namespace);
     this.configMaps.addEventHandler({ onUpdate: (_old, cm) => cmChanged(cm), onDelete: cmChanged });
     this.loop = new ControllerLoop([this.namespaces, this.configMaps], [{ queue: this.queue, reconcile: (ns) => this.reconcile(ns) }], opts.log, opts.workers);
-  }
-
-  /** Resolves once the namespace and ConfigMap informers have listed. */
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   /** syncNamespace: creates the ConfigMap, or puts back its data and annotation. */

@@ -12,7 +12,7 @@ import { isAlreadyExists, KubeApiError } from '../../kubeclient/errors.js';
 import { Informer } from '../../kubeclient/informer.js';
 import type { KubeObject, ResourceRef } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 
 /** What the service-account controller needs. */
 export interface ServiceAccountsControllerOptions {
@@ -38,14 +38,15 @@ export function isNamespaceTerminating(err: unknown): boolean {
 }
 
 /** Ensures the `default` service account in every namespace. */
-export class ServiceAccountsController {
+export class ServiceAccountsController extends LoopingController {
   private readonly namespaces: Informer<Namespace>;
   private readonly serviceAccounts: Informer;
   private readonly queue: WorkQueue<string>;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
   private readonly names: string[];
 
   constructor(private readonly opts: ServiceAccountsControllerOptions) {
+    super();
     this.names = opts.serviceAccounts ?? ['default'];
     this.queue = new WorkQueue(opts.clock);
     this.namespaces = new Informer<Namespace>(opts.client, { resource: NAMESPACES }, opts.clock, opts.log);
@@ -55,19 +56,6 @@ export class ServiceAccountsController {
     this.namespaces.addEventHandler({ onAdd: (ns) => this.queue.add(ns.metadata!.name!), onUpdate: (_old, ns) => this.queue.add(ns.metadata!.name!) });
     this.serviceAccounts.addEventHandler({ onDelete: (sa) => sa.metadata?.namespace && this.queue.add(sa.metadata.namespace) });
     this.loop = new ControllerLoop([this.namespaces, this.serviceAccounts], [{ queue: this.queue, reconcile: (ns) => this.reconcile(ns) }], opts.log, opts.workers);
-  }
-
-  /** Resolves once the namespace and service-account informers have listed. */
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   /** syncNamespace: creates the missing service accounts of an Active namespace. */

@@ -17,7 +17,7 @@ import { isConflict, isNotFound } from '../../kubeclient/errors.js';
 import { Informer } from '../../kubeclient/informer.js';
 import type { KubeObject, ResourceRef } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 
 /** The Secret type this controller fills (core/v1 SecretTypeServiceAccountToken). */
 export const SERVICE_ACCOUNT_TOKEN_TYPE = 'kubernetes.io/service-account-token';
@@ -65,14 +65,15 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 const unb64 = (s: string | undefined) => (s === undefined ? undefined : Buffer.from(s, 'base64').toString());
 
 /** Fills and cleans up legacy service-account token Secrets. */
-export class LegacyTokensController {
+export class LegacyTokensController extends LoopingController {
   private readonly serviceAccounts: Informer<ServiceAccount>;
   private readonly secrets: Informer<Secret>;
   private readonly saQueue: WorkQueue<string>;
   private readonly secretQueue: WorkQueue<string>;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
 
   constructor(private readonly opts: LegacyTokensControllerOptions) {
+    super();
     this.saQueue = new WorkQueue(opts.clock);
     this.secretQueue = new WorkQueue(opts.clock);
     this.serviceAccounts = new Informer<ServiceAccount>(opts.client, { resource: SERVICE_ACCOUNTS }, opts.clock, opts.log);
@@ -94,19 +95,6 @@ export class LegacyTokensController {
       opts.log,
       opts.workers,
     );
-  }
-
-  /** Resolves once the service-account and token Secret informers have listed. */
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   /** A deleted service account takes its token Secrets with it. */

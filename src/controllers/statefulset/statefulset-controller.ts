@@ -15,7 +15,7 @@ import { NAMESPACE_INDEX, type Informer } from '../../kubeclient/informer.js';
 import type { KubeObject } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
 import type { Logger } from '../../lib/logger.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import type { ControllerContext } from '../manager.js';
 import { controllerRefOf, isPodReady } from '../pods.js';
 import { CONTROLLER_REVISIONS, RevisionHistory, type Revision } from '../history/controller-history.js';
@@ -27,7 +27,7 @@ import { isMemberOf, PODS, PVCS, replicasOf, STATEFULSETS, type ClaimObject, typ
 const STATUS_RETRIES = 5;
 
 /** The statefulset controller: `{start, stop, synced}` for the controller manager. */
-export class StatefulSetController {
+export class StatefulSetController extends LoopingController {
   private readonly client: KubeClient;
   private readonly log: Logger;
   private readonly setInformer: Informer<StatefulSetObject>;
@@ -36,9 +36,10 @@ export class StatefulSetController {
   private readonly queue: WorkQueue<string>;
   private readonly history: RevisionHistory;
   private readonly control: StatefulSetControl;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
 
   constructor(ctx: ControllerContext) {
+    super();
     this.client = ctx.client;
     this.log = ctx.log;
     this.setInformer = ctx.informers.informer<StatefulSetObject>({ resource: STATEFULSETS });
@@ -54,18 +55,6 @@ export class StatefulSetController {
     this.control = new StatefulSetControl({ history: this.history, pods, clock: ctx.clock, log: ctx.log });
     this.registerHandlers();
     this.loop = new ControllerLoop([this.setInformer, this.podInformer, this.revisionInformer, pvcInformer], [{ queue: this.queue, reconcile: (k) => this.sync(k) }], this.log);
-  }
-
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   private enqueue(set: StatefulSetObject, afterMs = 0): void {

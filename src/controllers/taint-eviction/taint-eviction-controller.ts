@@ -20,7 +20,7 @@ import { EventRecorder } from '../../kubeclient/events.js';
 import type { Informer } from '../../kubeclient/informer.js';
 import { objectKey } from '../../kubeclient/types.js';
 import { WorkQueue } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop } from '../../kubeclient/controller-loop.js';
 import type { Controller, ControllerContext } from '../manager.js';
 import type { NodeObject as Node, PodObject as Pod } from '../node-lifecycle/objects.js';
 import { POD_NODE_NAME_INDEX, podsInformerByNode } from '../node-lifecycle/pods-by-node.js';

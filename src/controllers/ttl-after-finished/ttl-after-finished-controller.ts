@@ -12,7 +12,7 @@ import { isNotFound } from '../../kubeclient/errors.js';
 import type { Informer } from '../../kubeclient/informer.js';
 import { objectKey, type KubeObject } from '../../kubeclient/types.js';
 import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
-import { ControllerLoop } from '../loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import type { ControllerContext } from '../manager.js';
 import { finishedCondition, JOBS } from '../job/job-util.js';
 
@@ -24,14 +24,15 @@ function needsCleanup(job: Job): boolean {
   return ttl !== undefined && ttl !== null && finishedCondition(job) !== undefined;
 }
 
-export class TtlAfterFinishedController {
+export class TtlAfterFinishedController extends LoopingController {
   private readonly jobs: Informer<JobObj>;
   private readonly queue: WorkQueue<string>;
-  private readonly loop: ControllerLoop;
+  protected readonly loop: ControllerLoop;
   private readonly clock: Clock;
   private readonly log: Logger;
 
   constructor(private readonly ctx: ControllerContext) {
+    super();
     this.clock = ctx.clock;
     this.log = ctx.log;
     this.queue = new WorkQueue(ctx.clock);
@@ -41,18 +42,6 @@ export class TtlAfterFinishedController {
     };
     this.jobs.addEventHandler({ onAdd: enqueue, onUpdate: (_old, cur) => enqueue(cur) });
     this.loop = new ControllerLoop([this.jobs], [{ queue: this.queue, reconcile: (key) => this.reconcile(key) }], ctx.log, 5);
-  }
-
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
   }
 
   /** processJob: delete once the TTL expired, judged again on a fresh read. */

@@ -18,7 +18,7 @@ import { WorkQueue, type ReconcileResult } from '../../kubeclient/workqueue.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { AWS_LBC_CLASS, lbcHostname, LB_ANNOTATIONS } from './hostnames.js';
-import { runLoop, type LoopHandle } from './loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 import { addFinalizer, hasFinalizer, patchLoadBalancerStatus, removeFinalizer, SERVICES, type Svc } from './service-writes.js';
 
 /** The AWS Load Balancer Controller's Service finalizer. */
@@ -48,13 +48,14 @@ function wantsNlb(svc: Svc): boolean {
   return svc.spec?.type === 'LoadBalancer' && lbcSupports(svc) && !svc.metadata?.deletionTimestamp;
 }
 
-export class AwsLoadBalancerController {
+export class AwsLoadBalancerController extends LoopingController {
   private readonly services: Informer<Svc>;
   private readonly queue: WorkQueue<string>;
   private readonly events: EventRecorder;
-  private readonly loop: LoopHandle;
+  protected readonly loop: ControllerLoop;
 
   constructor(private readonly opts: AwsLoadBalancerControllerOptions) {
+    super();
     this.services = opts.informers.informer<Svc>({ resource: SERVICES });
     this.queue = new WorkQueue<string>(opts.clock);
     this.events = new EventRecorder(opts.client, opts.clock, { component: 'service' }, opts.log);
@@ -67,20 +68,7 @@ export class AwsLoadBalancerController {
         if (changed) this.queue.add(objectKey(s));
       },
     });
-    this.loop = runLoop([this.services], this.queue, (key) => this.reconcile(key), opts.log, opts.workers);
-  }
-
-  /** Resolves once the service informer has listed. */
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
+    this.loop = new ControllerLoop([this.services], [{ queue: this.queue, reconcile: (key) => this.reconcile(key) }], opts.log, opts.workers);
   }
 
   /** The reconciler: deploy the NLB and publish its DNS name, or clean it up. */

@@ -24,7 +24,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { inTreeHostname, LB_ANNOTATIONS } from './hostnames.js';
 import { addFinalizer, hasFinalizer, patchLoadBalancerStatus, removeFinalizer, SERVICES, type Svc } from './service-writes.js';
-import { runLoop, type LoopHandle } from './loop.js';
+import { ControllerLoop, LoopingController } from '../../kubeclient/controller-loop.js';
 
 /** The in-tree service controller's finalizer. */
 export const LB_CLEANUP_FINALIZER = 'service.kubernetes.io/load-balancer-cleanup';
@@ -71,14 +71,15 @@ function lbFingerprint(svc: Service): string {
   ]);
 }
 
-export class ServiceLoadBalancerController {
+export class ServiceLoadBalancerController extends LoopingController {
   private readonly services: Informer<Svc>;
   private readonly nodes: Informer<Node & KubeObject>;
   private readonly queue: WorkQueue<string>;
   private readonly events: EventRecorder;
-  private readonly loop: LoopHandle;
+  protected readonly loop: ControllerLoop;
 
   constructor(private readonly opts: ServiceLoadBalancerControllerOptions) {
+    super();
     this.services = opts.informers.informer<Svc>({ resource: SERVICES });
     this.nodes = opts.informers.informer<Node & KubeObject>({ resource: { group: '', version: 'v1', resource: 'nodes' } });
     this.queue = new WorkQueue<string>(opts.clock);
@@ -90,20 +91,7 @@ export class ServiceLoadBalancerController {
         if ((concerned && lbFingerprint(o) !== lbFingerprint(s)) || needsCleanup(s)) this.queue.add(objectKey(s));
       },
     });
-    this.loop = runLoop([this.services, this.nodes] as Informer<KubeObject>[], this.queue, (key) => this.reconcile(key), opts.log, opts.workers);
-  }
-
-  /** Resolves once the service and node informers have listed. */
-  get synced(): Promise<void> {
-    return this.loop.synced;
-  }
-
-  start(): void {
-    this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
+    this.loop = new ControllerLoop([this.services, this.nodes], [{ queue: this.queue, reconcile: (key) => this.reconcile(key) }], opts.log, opts.workers);
   }
 
   /** syncLoadBalancerIfNeeded for one Service. */

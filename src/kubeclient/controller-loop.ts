@@ -1,10 +1,11 @@
 /**
- * The run loop controllers share, as upstream's Run(): start the informers,
+ * The run loop controllers share (those of src/controllers and of the data plane alike), as
+ * upstream's Run(): start the informers,
  * wait until every one has listed (cache.WaitForNamedCacheSync), then run workers over each work
  * queue; stop shuts the queues down and waits for the informers and workers to end.
  */
 import type { Logger } from '../lib/logger.js';
-import { runWorkers, type ReconcileResult, type WorkQueue } from '../kubeclient/workqueue.js';
+import { runWorkers, type ReconcileResult, type WorkQueue } from './workqueue.js';
 
 /** What the loop needs of an informer. */
 export interface Startable {
@@ -49,5 +50,26 @@ export class ControllerLoop {
     for (const w of this.workers) w.queue.shutDown();
     await Promise.all(this.informers.map((i) => i.stop()));
     await this.running;
+  }
+}
+
+/**
+ * A controller whose life is its loop: `start`, `stop` and `synced` are the loop's, the shape the
+ * controller manager and the data plane run.
+ */
+export abstract class LoopingController {
+  protected abstract readonly loop: ControllerLoop;
+
+  /** Resolves once every informer of the loop has listed. */
+  get synced(): Promise<void> {
+    return this.loop.synced;
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }
