@@ -1,14 +1,36 @@
 /**
  * Nothing acknowledged is lost: the server is SIGKILLed in the middle of a stream of writes and,
- * after a restart on the same data directory, every write it acknowledged is there.
+ * after a restart on the same data directory, every write it acknowledged is there — with SQLite's
+ * default synchronous=NORMAL and with `?synchronous=full`. A store URL parameter the SQLite store
+ * does not know stops the server with a message saying so.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import { adminClient, freePort, startApiServer } from './harness.js';
 
-it('keeps every acknowledged write across kill -9 (SQLite)', async () => {
+it('keeps every acknowledged write across kill -9 (SQLite)', () => killNineKeepsAcknowledgedWrites());
+
+it('keeps every acknowledged write across kill -9 (SQLite, synchronous=full)', () => killNineKeepsAcknowledgedWrites('sqlite:state.db?synchronous=full'));
+
+it('refuses a SQLite store URL parameter it does not know, saying which', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eksplane-e2e-store-'));
+  try {
+    const bin = new URL('../../bin/eksplane.js', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [bin, 'apiserver', '--port', '0', '--data-dir', dir, '--store', 'sqlite:state.db?synchronous=off'], { encoding: 'utf8', timeout: 30_000 });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /unsupported sqlite synchronous="off": expected one of normal, full/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function killNineKeepsAcknowledgedWrites(store?: string): Promise<void> {
   const port = await freePort();
-  const s = await startApiServer({ port });
+  const s = await startApiServer({ port, store });
   const call = await adminClient(s.kubeconfig);
   const acked = new Map<string, string>();
   let stop = false;
@@ -28,7 +50,7 @@ it('keeps every acknowledged write across kill -9 (SQLite)', async () => {
   await s.stop({ kill: true });
   stop = true;
   await Promise.all(writers);
-  const restarted = await startApiServer({ port, dir: s.dir });
+  const restarted = await startApiServer({ port, dir: s.dir, store });
   try {
     const call2 = await adminClient(restarted.kubeconfig);
     const list = await call2('GET', '/api/v1/namespaces/default/configmaps');
@@ -43,4 +65,4 @@ it('keeps every acknowledged write across kill -9 (SQLite)', async () => {
   } finally {
     await restarted.cleanup();
   }
-});
+}
