@@ -138,9 +138,17 @@ export function signature(c: CanonicalInput, secret: string, amzDate: string, re
   return createHmac('sha256', signingKey(secret, day, region, service)).update(toSign).digest('hex');
 }
 
-/** YYYYMMDDTHHMMSSZ. */
+let stampSecond = NaN;
+let stampText = '';
+
+/** YYYYMMDDTHHMMSSZ; the last second's text is kept, since every request of that second asks for it. */
 export function amzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const second = Math.floor(ms / 1000);
+  if (second !== stampSecond) {
+    stampText = new Date(second * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    stampSecond = second;
+  }
+  return stampText;
 }
 
 /** Milliseconds of a YYYYMMDDTHHMMSSZ stamp; NaN when malformed. */
