@@ -129,13 +129,16 @@ export async function requireCluster(rt: EksRuntime, scope: Scope, name: string,
  * writes it with compare-and-swap, retrying on concurrent changes. Returns the record as
  * written or read, or undefined when absent. `read`: the record as the caller just read it, used
  * for the first attempt instead of reading it again (a concurrent change still fails the swap).
+ * `change` must not modify its argument (build the next value with spreads): what it is given is
+ * the value read, returned as it is when `change` answers undefined — cloning it for every write
+ * cost more than the rest of DeleteCluster's handler.
  */
 export async function mutate<T>(table: { get(id: string): Promise<{ value: T; revision: number } | undefined>; update(id: string, v: T, rev: number): Promise<boolean> }, id: string, change: (v: T) => T | undefined, read?: { value: T; revision: number }): Promise<T | undefined> {
   let cur = read;
   for (;;) {
     cur ??= await table.get(id);
     if (!cur) return undefined;
-    const next = change(structuredClone(cur.value));
+    const next = change(cur.value);
     if (next === undefined) return cur.value;
     if (await table.update(id, next, cur.revision)) return next;
     cur = undefined;
