@@ -83,9 +83,17 @@ export class EksTable<T> extends Table<T> {
   }
 }
 
-/** The table of `kind` in `scope`. */
+/** Tables made so far, per store: handlers ask for the same few on every request. */
+const madeTables = new WeakMap<Store, Map<string, EksTable<unknown>>>();
+
+/** The table of `kind` in `scope` (one object per store, scope and kind; tables keep no state of their own). */
 export function tableOf<T>(store: Store, scope: Scope, kind: string): EksTable<T> {
-  return new EksTable<T>(store, scope, kind);
+  let made = madeTables.get(store);
+  if (!made) madeTables.set(store, (made = new Map()));
+  const id = `${scope.account}/${scope.region}/${kind}`;
+  let t = made.get(id);
+  if (!t) made.set(id, (t = new EksTable<unknown>(store, { account: scope.account, region: scope.region }, kind)));
+  return t as EksTable<T>;
 }
 
 /** The model's ClusterStatus (PENDING is for registered clusters only). */
