@@ -188,4 +188,46 @@ describe('Reconciler framework', () => {
     assert.deepEqual((await table.get('x'))?.value, { n: 11 });
     ac.abort();
   });
+
+  it('kicked with the value just written, schedules it by its due time without reading it, and reads it again when that time comes', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore();
+    let gets = 0;
+    const counting = Object.assign(Object.create(store) as MemoryStore, {
+      get: (key: string) => {
+        gets++;
+        return store.get(key);
+      },
+    });
+    const r = new Reconciler({ store: counting, clock, log: silentLogger() });
+    const seen: number[] = [];
+    r.register<Thing>({
+      kind: 'things',
+      async advance(t) {
+        seen.push(t.n);
+        return { put: { n: t.n } };
+      },
+    });
+    const table = tableOf<Thing>(store, scope, 'things');
+    const ac = new AbortController();
+    await r.start(ac.signal);
+    const written = { n: 1, lifecycle: { phase: 'p', startedAt: clock.now(), dueAt: clock.now() + 50 } };
+    await table.create('y', written);
+    r.kick({ kind: 'things', ...scope, id: 'y' }, written);
+    await r.idle();
+    assert.equal(gets, 0, 'a future due time needs no read');
+    // Changed meanwhile: the step sees the stored value, not the one it was kicked with.
+    await table.modify('y', (v) => ({ ...v, n: 2 }));
+    clock.advance(50);
+    await r.idle();
+    assert.deepEqual(seen, [2]);
+    assert.ok(gets > 0);
+    // Kicked with a value already due: looked at now.
+    const due = { n: 3, lifecycle: { phase: 'p', startedAt: clock.now(), dueAt: clock.now() } };
+    await table.update('y', due, (await table.get('y'))!.revision);
+    r.kick({ kind: 'things', ...scope, id: 'y' }, due);
+    await r.idle();
+    assert.deepEqual(seen, [2, 3]);
+    ac.abort();
+  });
 });

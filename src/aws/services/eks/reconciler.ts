@@ -8,7 +8,8 @@
  * `advance` step. The reconciler
  * - on `start(signal)`, scans every stored EKS record of the registered kinds (all accounts and
  *   regions) and schedules those with a due time: a restarted server resumes every transition;
- * - on `kick(key)` (handlers call it after a write), looks at that record now;
+ * - on `kick(key, written)` (handlers call it after a write, with what they wrote), schedules the
+ *   record by that value's due time, or looks at it now when that time has come;
  * - runs one record's steps one at a time (per-key queue) and writes each step's result with
  *   compare-and-swap: when a handler changed the record meanwhile the step is re-run on the fresh
  *   record, so a step's side effects must be idempotent (provisioning by cluster id, deleting
@@ -138,9 +139,18 @@ export class Reconciler {
     this.timers.clear();
   }
 
-  /** Looks at `key` now (no-op before `start`: the start scan finds every due record anyway). */
-  kick(key: ResourceKey): void {
-    if (this.running) this.enqueue(key);
+  /**
+   * Looks at `key` now, or — given the record as just written — at its due time without reading
+   * it first (a DeleteCluster then costs no second read of the cluster). When that time comes the
+   * record is read again, so a value that has changed meanwhile is never acted on. No-op before
+   * `start`: the start scan finds every due record anyway.
+   */
+  kick(key: ResourceKey, written?: unknown): void {
+    if (!this.running) return;
+    const def = written === undefined ? undefined : this.kinds.get(key.kind);
+    const due = def ? this.dueOf(def, written) : undefined;
+    if (due !== undefined && due > this.opts.clock.now()) this.schedule(key, due);
+    else this.enqueue(key);
   }
 
   /** Resolves when no step is running or queued (timers for the future do not count). For tests. */

@@ -112,9 +112,9 @@ export function tables(rt: EksRuntime, scope: Scope) {
   return eksTables(rt.store, scope);
 }
 
-/** Asks the reconciler to look at a record now. */
-export function kick(rt: EksRuntime, kind: string, scope: Scope, id: string): void {
-  rt.reconciler.kick({ kind, account: scope.account, region: scope.region, id });
+/** Asks the reconciler to look at a record now, or at the due time of `written` (the value just stored). */
+export function kick(rt: EksRuntime, kind: string, scope: Scope, id: string, written?: unknown): void {
+  rt.reconciler.kick({ kind, account: scope.account, region: scope.region, id }, written);
 }
 
 /** The cluster, or ResourceNotFoundException `No cluster found for name: X.`. */

@@ -79,7 +79,7 @@ export async function updateByToken(rt: EksRuntime, scope: Scope, clusterName: s
 
 /** Asks the reconciler to schedule an Update. */
 export function kickUpdate(rt: EksRuntime, scope: Scope, u: UpdateRecord): void {
-  kick(rt, KIND.updates, scope, childId(u.clusterName, u.id));
+  kick(rt, KIND.updates, scope, childId(u.clusterName, u.id), u);
 }
 
 /**

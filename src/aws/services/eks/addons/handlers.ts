@@ -156,7 +156,7 @@ export function addonHandlers(rt: EksRuntime): Record<string, AwsHandler> {
         throw eksError('ResourceInUseException', ADDON_MSG.exists, f);
       }
       rt.log.info({ cluster: clusterName, addon: name, version: addonVersion, account: scope.account, region: scope.region }, 'eks addon creating');
-      kick(rt, KIND.addons, scope, childId(clusterName, name));
+      kick(rt, KIND.addons, scope, childId(clusterName, name), rec);
       return { addon: addonView(rec) };
     },
 
@@ -195,7 +195,7 @@ export function addonHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       );
       if (!next) throw eksError('ResourceNotFoundException', ADDON_MSG.notFound(name, clusterName), f);
       rt.log.info({ cluster: clusterName, addon: name, preserve: next.preserve }, 'eks addon deleting');
-      kick(rt, KIND.addons, scope, childId(clusterName, name));
+      kick(rt, KIND.addons, scope, childId(clusterName, name), next);
       return { addon: addonView(next) };
     },
   };

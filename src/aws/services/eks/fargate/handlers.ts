@@ -92,7 +92,7 @@ export function fargateHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       };
       if (!(await table.create(childId(clusterName, name), rec))) throw eksError('ResourceInUseException', FP_MSG.exists, f);
       rt.log.info({ cluster: clusterName, fargateProfile: name, account: scope.account, region: scope.region }, 'eks fargate profile creating');
-      kick(rt, KIND.fargateProfiles, scope, childId(clusterName, name));
+      kick(rt, KIND.fargateProfiles, scope, childId(clusterName, name), rec);
       return { fargateProfile: profileView(rec) };
     },
 
@@ -146,7 +146,7 @@ export function fargateHandlers(rt: EksRuntime): Record<string, AwsHandler> {
         throw eksError('ResourceInUseException', FP_MSG.deleteWhileDeleting(name, clusterName, rival.fargateProfileName), f);
       }
       rt.log.info({ cluster: clusterName, fargateProfile: name, account: scope.account, region: scope.region }, 'eks fargate profile deleting');
-      kick(rt, KIND.fargateProfiles, scope, id);
+      kick(rt, KIND.fargateProfiles, scope, id, next);
       return { fargateProfile: profileView(next) };
     },
   };

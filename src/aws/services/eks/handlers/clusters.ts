@@ -136,7 +136,7 @@ export function clusterHandlers(rt: EksRuntime): Record<string, AwsHandler> {
         throw eksError('ResourceInUseException', MSG.clusterExists(name), f);
       }
       rt.log.info({ cluster: name, account: scope.account, region: scope.region, version }, 'eks cluster creating');
-      kick(rt, KIND.clusters, scope, name);
+      kick(rt, KIND.clusters, scope, name, rec);
       return { cluster: clusterView(rec) };
     },
 
@@ -179,7 +179,7 @@ export function clusterHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       if (refusal.err) throw refusal.err;
       if (!next) throw eksError('ResourceNotFoundException', MSG.clusterNotFound(name), f);
       rt.log.info({ cluster: name, account: scope.account, region: scope.region }, 'eks cluster deleting');
-      kick(rt, KIND.clusters, scope, name);
+      kick(rt, KIND.clusters, scope, name, next);
       return { cluster: clusterView(next) };
     },
   };

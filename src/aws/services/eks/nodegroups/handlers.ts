@@ -109,7 +109,7 @@ export function nodegroupHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       };
       if (!(await table.create(childId(clusterName, name), rec))) throw eksError('ResourceInUseException', NG_MSG.exists(name, clusterName), f);
       rt.log.info({ cluster: clusterName, nodegroup: name, account: scope.account, region: scope.region }, 'eks nodegroup creating');
-      kick(rt, KIND.nodegroups, scope, childId(clusterName, name));
+      kick(rt, KIND.nodegroups, scope, childId(clusterName, name), rec);
       return { nodegroup: nodegroupView(rec) };
     },
 
@@ -152,7 +152,7 @@ export function nodegroupHandlers(rt: EksRuntime): Record<string, AwsHandler> {
       if (refusal.err) throw refusal.err;
       if (!next) throw eksError('ResourceNotFoundException', NG_MSG.notFound(name), f);
       if (next.lifecycle?.phase === 'delete' && next.lifecycle.startedAt === now) rt.log.info({ cluster: clusterName, nodegroup: name }, 'eks nodegroup deleting');
-      kick(rt, KIND.nodegroups, scope, childId(clusterName, name));
+      kick(rt, KIND.nodegroups, scope, childId(clusterName, name), next);
       return { nodegroup: nodegroupView(next) };
     },
   };
