@@ -71,6 +71,12 @@ export interface WatchOptions {
   onError: (err: Error) => void;
   /** Aborting stops the watch; no callbacks follow. */
   signal: AbortSignal;
+  /**
+   * false: the watcher needs no previous values, so events may come without `prev` and a delete's
+   * `kv` with an empty value (etcd then streams each change once instead of twice: no prev_kv).
+   * Default true. Backends that have the previous value at hand may still send it.
+   */
+  prevKv?: boolean;
 }
 
 export interface Store {

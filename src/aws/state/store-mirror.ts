@@ -171,6 +171,7 @@ export class StoreMirror implements Store {
     this.store.watch('', {
       startRevision: rev + 1,
       signal: abort.signal,
+      prevKv: false, // the mirror keeps new values only; on etcd this halves what the whole-keyspace watch streams
       onEvents: (events) => this.apply(events),
       onError: (err) => this.lost(err),
     });

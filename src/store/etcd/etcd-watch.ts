@@ -73,7 +73,7 @@ export class EtcdWatch {
       create_request: {
         key: this.key,
         range_end: this.rangeEnd,
-        prev_kv: true,
+        prev_kv: this.opts.prevKv !== false,
         ...(this.next > 0 ? { start_revision: this.next } : {}),
       },
     });
