@@ -11,10 +11,12 @@
  * - Group commit: writes issued in the same turn of the event loop share one transaction (and,
  *   with synchronous=full, one fsync), each still getting its own revision in call order. This is
  *   what lets thousands of simulated kubelets write without paying one commit each.
- * - Single writer: the database is opened with an exclusive lock, so a second process fails fast
- *   instead of silently breaking watch ordering. Because every write is committed on this thread,
- *   watch events are fanned out in-process right after commit (see WatchHub); history replay reads
- *   the log table.
+ * - Single writer: the store holds an exclusive lock on a companion file (`<path>-lock`, a SQLite
+ *   database used only for its lock) for its whole life, so a second process fails fast instead of
+ *   silently breaking watch ordering; the database itself stays shareable so that a checkpoint
+ *   thread can open it (see checkpointer.ts: WAL checkpoints and their fsyncs run off the event
+ *   loop). Because every write is committed on this thread, watch events are fanned out in-process
+ *   right after commit (see WatchHub); history replay reads the log table.
  * - Compaction runs in chunks of revisions, each its own transaction, yielding between chunks so
  *   writes are not blocked for the whole compaction.
  *
@@ -38,6 +40,7 @@ import {
   type WriteResult,
 } from '../types.js';
 import { WatchHub } from '../watch-hub.js';
+import { Checkpointer } from './checkpointer.js';
 import { SCHEMA, SQL, toEvent, toKeyValue, type EventRow, type KvRow } from './sqlite-schema.js';
 
 /** Options for {@link SqliteStore}. */
@@ -67,6 +70,11 @@ interface Applied {
   event?: WatchEvent;
 }
 
+/** The WAL file is cut back to this size when it starts over (it grows to ~64 MB between the checkpoints of checkpointer.ts). */
+const WAL_SIZE_LIMIT = 64 << 20;
+/** Bytes a written row adds to the WAL besides its value and previous value (log index, `current`). */
+const ROW_OVERHEAD_BYTES = 512;
+
 /** Most writes committed in one transaction. */
 const MAX_BATCH = 1000;
 /** Revisions compacted per transaction. */
@@ -75,6 +83,9 @@ const COMPACT_CHUNK = 10_000;
 /** The SQLite-backed {@link Store}; see the file header for its durability and commit model. */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  /** Holds `<path>-lock` exclusively while the store is open: the single-writer guard. */
+  private readonly lock: Database.Database;
+  private readonly checkpointer: Checkpointer;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly commitBatch: (batch: Pending[]) => Applied[];
   private readonly hub: WatchHub;
@@ -95,22 +106,40 @@ export class SqliteStore implements Store {
     opts: SqliteStoreOptions = {},
   ) {
     mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { timeout: opts.busyTimeoutMs ?? 5000 });
+    const busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
+    const synchronous = opts.synchronous === 'full' ? 'FULL' : 'NORMAL';
+    this.lock = openOrExplain(path, () => {
+      const lock = new Database(`${path}-lock`, { timeout: busyTimeoutMs });
+      try {
+        lock.pragma('locking_mode = EXCLUSIVE');
+        lock.exec('BEGIN EXCLUSIVE; COMMIT'); // taken here, kept until the connection closes
+        return lock;
+      } catch (err) {
+        lock.close();
+        throw err;
+      }
+    });
     try {
-      this.db.pragma('locking_mode = EXCLUSIVE');
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-      this.db.pragma('cache_size = -65536');
-      this.db.pragma('mmap_size = 1073741824'); // reads of large ranges skip a pread per page
-      this.db.exec(SCHEMA); // the first write takes the exclusive lock for the connection's lifetime
+      this.db = openOrExplain(path, () => {
+        const db = new Database(path, { timeout: busyTimeoutMs });
+        try {
+          db.pragma('journal_mode = WAL');
+          db.pragma(`synchronous = ${synchronous}`);
+          db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+          db.pragma('cache_size = -65536');
+          db.pragma('mmap_size = 1073741824'); // reads of large ranges skip a pread per page
+          db.exec(SCHEMA);
+          return db;
+        } catch (err) {
+          db.close();
+          throw err;
+        }
+      });
     } catch (err) {
-      this.db.close();
-      const busy = (err as { code?: string }).code?.startsWith('SQLITE_BUSY');
-      throw new StoreUnavailableError(
-        busy ? `sqlite store ${path} is in use by another process` : `cannot open sqlite store ${path}: ${String(err)}`,
-        { cause: err },
-      );
+      this.lock.close();
+      throw err;
     }
+    this.checkpointer = new Checkpointer(this.db, path, { synchronous, busyTimeoutMs });
     const r = this.stmt(SQL.revision).get() as { seq: number; max: number };
     this.rev = Math.max(r.seq, r.max);
     this.compacted = (this.stmt(SQL.compacted).pluck().get() as number | undefined) ?? 0;
@@ -227,7 +256,9 @@ export class SqliteStore implements Store {
     this.hub.closeAll();
     while (this.flushing) await this.flushing;
     await this.compacting;
+    await this.checkpointer.close();
     this.db.close();
+    this.lock.close();
   }
 
   private enqueue(op: Op): Promise<WriteResult | DeleteResult> {
@@ -260,6 +291,9 @@ export class SqliteStore implements Store {
         for (const p of batch) p.reject(failure);
         continue;
       }
+      let bytes = 0;
+      for (const p of batch) bytes += (p.op.kind === 'delete' ? 0 : 2 * p.op.value.byteLength) + ROW_OVERHEAD_BYTES;
+      this.checkpointer.committed(bytes);
       for (const a of applied) if (a.event) this.hub.publish(a.event);
       batch.forEach((p, i) => p.resolve((applied[i] as Applied).result));
     }
@@ -330,6 +364,19 @@ export class SqliteStore implements Store {
 
   private check(): void {
     if (this.closed) throw new StoreUnavailableError('store is closed');
+  }
+}
+
+/** Runs an open step, turning its failure into StoreUnavailableError (SQLITE_BUSY: another process has the store). */
+function openOrExplain<T>(path: string, open: () => T): T {
+  try {
+    return open();
+  } catch (err) {
+    const busy = (err as { code?: string }).code?.startsWith('SQLITE_BUSY');
+    throw new StoreUnavailableError(
+      busy ? `sqlite store ${path} is in use by another process` : `cannot open sqlite store ${path}: ${String(err)}`,
+      { cause: err },
+    );
   }
 }
 
