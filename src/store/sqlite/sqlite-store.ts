@@ -291,11 +291,11 @@ export class SqliteStore implements Store {
         for (const p of batch) p.reject(failure);
         continue;
       }
+      for (const a of applied) if (a.event) this.hub.publish(a.event);
+      batch.forEach((p, i) => p.resolve((applied[i] as Applied).result));
       let bytes = 0;
       for (const p of batch) bytes += (p.op.kind === 'delete' ? 0 : 2 * p.op.value.byteLength) + ROW_OVERHEAD_BYTES;
       this.checkpointer.committed(bytes);
-      for (const a of applied) if (a.event) this.hub.publish(a.event);
-      batch.forEach((p, i) => p.resolve((applied[i] as Applied).result));
     }
   }
 
