@@ -47,16 +47,16 @@ parentPort.on('message', (m) => {
   }
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ frames: r.log, copied: r.checkpointed });
+    parentPort.postMessage({ frames: r.log });
   } catch (err) {
     parentPort.postMessage({ error: String(err) });
   }
 });
 `;
 
+/** What the worker answers a checkpoint with: the WAL's size in frames, or why it failed. */
 interface Result {
   frames?: number;
-  copied?: number;
   error?: string;
 }
 
