@@ -15,7 +15,6 @@
  */
 import type { Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
-import type https from 'node:https';
 import { ApiServer } from '../apiserver/api-server.js';
 import { createHttpsServer } from '../apiserver/http/https-server.js';
 import { builtinIndexes, builtinResources } from '../apiserver/registry/builtin.js';

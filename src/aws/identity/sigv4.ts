@@ -11,7 +11,8 @@
  * - payload: hex SHA-256 of the body, or the `X-Amz-Content-Sha256` value when the client sent
  *   one (`UNSIGNED-PAYLOAD` included).
  *
- * Verification lives in sigv4-verify.ts; this file has no state and no I/O.
+ * Verification lives in sigv4-verify.ts. This file does no I/O; its only state is two caches (signing
+ * keys per secret, date, region and service; the x-amz-date text of the current second).
  */
 import { createHmac, hash } from 'node:crypto';
 
