@@ -16,10 +16,9 @@
  *
  * The price: a second connection needs the database in SQLite's normal (shared) locking mode, with
  * its WAL index in a `-shm` file (a local file system, as WAL always needed), which costs each
- * transaction ~20 µs and each read ~2 µs of locking. Measured (get + update of a 2 KB value, one
- * at a time with 1 ms between writes): mean 0.114 → 0.093 ms, p99.9 6.0 → 1.1–1.5 ms, time spent
- * in writes over 1 ms 140 → 15–19 ms per 4,000 writes; bench/targets.ts at 100k pods, same data
- * back to back: PUT p99 9.2 → 5.9 ms.
+ * transaction ~20 µs and each read ~2 µs of locking. What it bought, measured with
+ * bench/targets.ts at 100k pods before and after on the same data: docs/benchmarks.md, API server
+ * core, round 5 (sequential PUT p99 9.2/7.2 → 5.9/6.2 ms).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
